@@ -1,0 +1,145 @@
+/*
+ * adjudicator.h - the one public interface of the Adjudicator engine.
+ *
+ * The `adjudicator` command uses this header and nothing else; whatever the
+ * command can do, a program linking the library can do too.
+ *
+ * Conventions (libgit2 style):
+ *  - functions that can fail return 0 or a negative ADJ_E* code;
+ *  - results come back through out-parameters, which come first;
+ *  - detail about bad input goes into an adj_diags list (file, line, field,
+ *    message), never to stdout or stderr: the library never prints;
+ *  - every object created by adj_*_open / _new is freed by the matching
+ *    _close / _free, which accept NULL.
+ */
+#ifndef ADJUDICATOR_H
+#define ADJUDICATOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors ---------------------------------------------------------- */
+
+enum {
+	ADJ_OK = 0,
+	ADJ_EUSAGE = -1,      /* the call itself is wrong (exit 64) */
+	ADJ_EDATA = -2,       /* bad input data: details in adj_diags (exit 65) */
+	ADJ_ENOINPUT = -3,    /* an input file or folder is missing (exit 66) */
+	ADJ_EINTERNAL = -4,   /* a bug or a broken invariant (exit 70) */
+	ADJ_ECANTCREATE = -5, /* an output file cannot be created (exit 73) */
+	ADJ_EIO = -6,         /* I/O or database error (exit 74) */
+	ADJ_ENOMEM = -7,      /* out of memory (exit 70) */
+};
+
+/* The sysexits status the command uses for an ADJ_E* code (0 for ADJ_OK). */
+int adj_exit_status(int err);
+
+/* ---- diagnostics ----------------------------------------------------- */
+
+/* One problem in an input file: "file:line: field: message". line is 0 when
+ * the problem concerns the whole file; field is "" when none applies. */
+typedef struct adj_diag {
+	char *file;
+	long line;
+	long column; /* 0 when unknown; XML problems give one */
+	char *field;
+	char *message;
+} adj_diag;
+
+/* A bounded list of diagnostics: past `limit` entries only `dropped` grows. */
+typedef struct adj_diags {
+	adj_diag *items;
+	size_t count;
+	size_t capacity;
+	size_t limit;
+	size_t dropped;
+} adj_diags;
+
+#define ADJ_DIAGS_DEFAULT_LIMIT 1000
+
+/* Initialise an empty list keeping at most `limit` entries (0: the default). */
+void adj_diags_init(adj_diags *d, size_t limit);
+
+/* Append a diagnostic (printf-style message). Never fails: when memory runs
+ * out or the limit is reached the entry is counted in `dropped`. */
+void adj_diags_add(adj_diags *d, const char *file, long line, const char *field,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Same, with a column (XML positions). */
+void adj_diags_add_at(adj_diags *d, const char *file, long line, long column,
+                      const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Total problems seen, kept or dropped. */
+size_t adj_diags_total(const adj_diags *d);
+
+void adj_diags_clear(adj_diags *d);
+
+/* ---- database -------------------------------------------------------- */
+
+typedef struct adj_db adj_db;
+
+enum {
+	ADJ_DB_CREATE = 1,   /* create the file and schema if missing */
+	ADJ_DB_READONLY = 2, /* open read-only */
+};
+
+/* The database path to use: `explicit_path` if given, else $ADJUDICATOR_DB,
+ * else "./adjudicator.db". The result is a static or the given string. */
+const char *adj_db_default_path(const char *explicit_path);
+
+/*
+ * Open (and with ADJ_DB_CREATE create and migrate) the database at path.
+ * Fills *out; on failure writes a message into err (errlen bytes).
+ */
+int adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen);
+void adj_db_close(adj_db *db);
+
+/* The last database error message (for the CLI's error line). */
+const char *adj_db_errmsg(const adj_db *db);
+
+/* ---- catalogs -------------------------------------------------------- */
+
+typedef struct adj_catalog_summary {
+	long version;       /* catalog version now current (0: none) */
+	bool unchanged;     /* the folder equals the current version */
+	long drugs, treatments, facilities, single_disease, hospitals, budgets;
+	long members_read, members_inserted, members_updated;
+	long schemes, benefits;
+	int first_year, last_year;
+	char scheme_codes[256]; /* "EMP,EMPCAT,..." */
+} adj_catalog_summary;
+
+/*
+ * Read and validate the catalog folder `dir` (SPEC 4.1-4.4) without touching
+ * any database. Every problem goes into *diags. Returns 0 when the folder is
+ * valid, ADJ_EDATA when it is not, ADJ_ENOINPUT when dir or a required file
+ * is missing (also listed in diags), other codes for system errors.
+ * summary may be NULL.
+ */
+int adj_catalog_check(adj_catalog_summary *summary, const char *dir, adj_diags *diags);
+
+/*
+ * Validate `dir` and load it as a new catalog version in one transaction:
+ * everything or nothing. A folder equal to the current version changes
+ * nothing (summary->unchanged). A members.csv in the folder is upserted as
+ * by adj_members_import.
+ */
+int adj_catalog_import(adj_catalog_summary *summary, adj_db *db, const char *dir, adj_diags *diags);
+
+/*
+ * Validate the member registry file `path` (SPEC 4.4) against the current
+ * catalog's policy and upsert it by id, whole or nothing.
+ */
+int adj_members_import(adj_catalog_summary *summary, adj_db *db, const char *path, adj_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

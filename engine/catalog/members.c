@@ -1,0 +1,237 @@
+/*
+ * members.c - validating and upserting the member registry (SPEC 4.4).
+ *
+ * The registry changes daily and may hold millions of rows, so it is
+ * streamed: each valid row is upserted as it is read, inside the caller's
+ * transaction, and the caller rolls everything back if any row was bad.
+ * Repeated ids within one file are caught by an open-addressing set of the
+ * 17 leading digits (a valid id is determined by them), 8 bytes per member.
+ * The upsert writes only rows whose content changed, so loading the same
+ * file twice changes nothing.
+ */
+#include "members.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+
+enum {
+	M_ID, M_NAME, M_SCHEME, M_CATEGORY, M_ENROLLED_FROM, M_ENROLLED_TO, M_PAID_THROUGH,
+	M_RELIEF_FROM, M_RELIEF_TO, M_ASSIST_FROM, M_ASSIST_TO, M_NCOLS
+};
+static const char *const member_cols[M_NCOLS] = {
+	"id", "name", "scheme", "category", "enrolled_from", "enrolled_to", "paid_through",
+	"relief_from", "relief_to", "assistance_from", "assistance_to"};
+
+typedef struct idset {
+	uint64_t *key; /* 0: empty */
+	int32_t *line;
+	size_t n, used;
+} idset;
+
+typedef struct mctx {
+	adj_db *db;
+	const adj_policy *policy;
+	const char *display;
+	adj_diags *diags;
+	sqlite3_stmt *upsert;
+	idset ids;
+	long read;
+	int rc;
+} mctx;
+
+/* Insert key; returns the line it was first seen on, or 0 when new, or -1
+ * when out of memory. */
+static long
+idset_add(idset *s, uint64_t key, long line)
+{
+	if ((s->used + 1) * 2 > s->n) {
+		size_t n = s->n ? s->n * 2 : 1024;
+		uint64_t *k = calloc(n, sizeof *k);
+		int32_t *l = calloc(n, sizeof *l);
+		if (!k || !l) {
+			free(k);
+			free(l);
+			return -1;
+		}
+		for (size_t i = 0; i < s->n; i++) {
+			if (!s->key[i])
+				continue;
+			size_t j = (s->key[i] * UINT64_C(0x9E3779B97F4A7C15)) >> 20 & (n - 1);
+			while (k[j])
+				j = (j + 1) & (n - 1);
+			k[j] = s->key[i];
+			l[j] = s->line[i];
+		}
+		free(s->key);
+		free(s->line);
+		s->key = k;
+		s->line = l;
+		s->n = n;
+	}
+	size_t j = (key * UINT64_C(0x9E3779B97F4A7C15)) >> 20 & (s->n - 1);
+	while (s->key[j]) {
+		if (s->key[j] == key)
+			return s->line[j];
+		j = (j + 1) & (s->n - 1);
+	}
+	s->key[j] = key;
+	s->line[j] = (int32_t)line;
+	s->used++;
+	return 0;
+}
+
+static void
+bind_date(sqlite3_stmt *st, int i, adj_date d)
+{
+	char b[ADJ_DATE_TEXT];
+	if (d == ADJ_DATE_NONE) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	adj_date_format(d, b);
+	sqlite3_bind_text(st, i, b, 10, SQLITE_TRANSIENT);
+}
+
+/* An optional period: an end without a start is an error, as is an end
+ * before its start. */
+static void
+period(adj_fields *f, int from_col, int to_col, adj_date *from, adj_date *to)
+{
+	bool a = adj_field_date(f, from_col, false, from);
+	bool b = adj_field_date(f, to_col, false, to);
+	if (!a || !b)
+		return;
+	if (*from == ADJ_DATE_NONE && *to != ADJ_DATE_NONE)
+		adj_fields_error(f, to_col, "an end without a start");
+	else if (*to != ADJ_DATE_NONE && *to < *from)
+		adj_fields_error(f, to_col, "ends before it starts");
+}
+
+static int
+member_row(void *vc, const adj_csv_row *row)
+{
+	mctx *c = vc;
+	adj_fields f = {c->display, member_cols, row, c->diags, 0};
+	adj_rid rid;
+	adj_member m;
+
+	c->read++;
+	memset(&m, 0, sizeof m);
+	adj_rid_status st = adj_rid_check(row->field[M_ID], row->len[M_ID], &rid);
+	if (st != ADJ_RID_OK)
+		adj_fields_error(&f, M_ID, "%s", adj_rid_status_text(st));
+	adj_field_text(&f, M_NAME, 400);
+	if (adj_field_text(&f, M_SCHEME, 32) && !adj_policy_scheme(c->policy, row->field[M_SCHEME]))
+		adj_fields_error(&f, M_SCHEME, "scheme \"%s\" is not in the policy", row->field[M_SCHEME]);
+	else if (adj_field_text(&f, M_CATEGORY, 64) &&
+	         !adj_policy_category_known(c->policy, row->field[M_SCHEME], row->field[M_CATEGORY]))
+		adj_fields_error(&f, M_CATEGORY, "no benefit of scheme %s names category \"%s\"",
+		                 row->field[M_SCHEME], row->field[M_CATEGORY]);
+	adj_field_date(&f, M_ENROLLED_FROM, true, &m.enrolled_from);
+	if (adj_field_date(&f, M_ENROLLED_TO, false, &m.enrolled_to) && m.enrolled_to != ADJ_DATE_NONE &&
+	    m.enrolled_from != ADJ_DATE_NONE && m.enrolled_to < m.enrolled_from)
+		adj_fields_error(&f, M_ENROLLED_TO, "ends before enrolled_from");
+	adj_field_date(&f, M_PAID_THROUGH, false, &m.paid_through);
+	period(&f, M_RELIEF_FROM, M_RELIEF_TO, &m.relief_from, &m.relief_to);
+	period(&f, M_ASSIST_FROM, M_ASSIST_TO, &m.assist_from, &m.assist_to);
+	if (st == ADJ_RID_OK) {
+		uint64_t key = 0;
+		for (int i = 0; i < 17; i++)
+			key = key * 10 + (uint64_t)(rid.id[i] - '0');
+		long first = idset_add(&c->ids, key, row->line);
+		if (first < 0)
+			return ADJ_ENOMEM;
+		if (first > 0)
+			adj_fields_error(&f, M_ID, "member %s is already on line %ld", rid.id, first);
+	}
+	if (f.errors || !c->upsert)
+		return 0;
+
+	sqlite3_stmt *u = c->upsert;
+	char sex[2] = {rid.sex, '\0'};
+	sqlite3_bind_text(u, 1, rid.id, ADJ_RID_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(u, 2, row->field[M_NAME], (int)row->len[M_NAME], SQLITE_STATIC);
+	sqlite3_bind_text(u, 3, row->field[M_SCHEME], (int)row->len[M_SCHEME], SQLITE_STATIC);
+	sqlite3_bind_text(u, 4, row->field[M_CATEGORY], (int)row->len[M_CATEGORY], SQLITE_STATIC);
+	sqlite3_bind_text(u, 5, sex, 1, SQLITE_STATIC);
+	bind_date(u, 6, rid.birth);
+	bind_date(u, 7, m.enrolled_from);
+	bind_date(u, 8, m.enrolled_to);
+	bind_date(u, 9, m.paid_through);
+	bind_date(u, 10, m.relief_from);
+	bind_date(u, 11, m.relief_to);
+	bind_date(u, 12, m.assist_from);
+	bind_date(u, 13, m.assist_to);
+	int s = sqlite3_step(u);
+	sqlite3_reset(u);
+	if (s != SQLITE_DONE)
+		return adj_db_fail(c->db, "upserting a member");
+	return 0;
+}
+
+static int
+count_members(adj_db *db, long *n)
+{
+	sqlite3_stmt *st;
+	int rc = adj_db_prepare(db, &st, "SELECT count(*) FROM member");
+	if (rc)
+		return rc;
+	*n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+adj_members_load(adj_catalog_summary *summary, adj_db *db, const adj_policy *policy,
+                 const char *path, const char *display, adj_diags *diags)
+{
+	mctx c;
+	long before = 0, after = 0;
+	sqlite3_int64 changes0 = 0;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.db = db;
+	c.policy = policy;
+	c.display = display;
+	c.diags = diags;
+	if (db) {
+		if ((rc = count_members(db, &before)) != 0)
+			return rc;
+		rc = adj_db_prepare(
+			db, &c.upsert,
+			"INSERT INTO member(id, name, scheme, category, sex, birth_date, enrolled_from, "
+			"enrolled_to, paid_through, relief_from, relief_to, assistance_from, assistance_to) "
+			"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+			"name = excluded.name, scheme = excluded.scheme, category = excluded.category, "
+			"enrolled_from = excluded.enrolled_from, enrolled_to = excluded.enrolled_to, "
+			"paid_through = excluded.paid_through, relief_from = excluded.relief_from, "
+			"relief_to = excluded.relief_to, assistance_from = excluded.assistance_from, "
+			"assistance_to = excluded.assistance_to "
+			"WHERE (name, scheme, category, enrolled_from, enrolled_to, paid_through, "
+			"relief_from, relief_to, assistance_from, assistance_to) IS NOT "
+			"(excluded.name, excluded.scheme, excluded.category, excluded.enrolled_from, "
+			"excluded.enrolled_to, excluded.paid_through, excluded.relief_from, "
+			"excluded.relief_to, excluded.assistance_from, excluded.assistance_to)");
+		if (rc)
+			return rc;
+		changes0 = sqlite3_total_changes64(db->sql);
+	}
+	rc = adj_csv_read(path, display, member_cols, M_NCOLS, member_row, &c, diags);
+	if (db && rc == 0) {
+		long changed = (long)(sqlite3_total_changes64(db->sql) - changes0);
+		rc = count_members(db, &after);
+		if (summary) {
+			summary->members_inserted += after - before;
+			summary->members_updated += changed - (after - before);
+		}
+	}
+	if (summary)
+		summary->members_read += c.read;
+	sqlite3_finalize(c.upsert);
+	free(c.ids.key);
+	free(c.ids.line);
+	return rc;
+}

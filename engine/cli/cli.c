@@ -1,0 +1,94 @@
+/*
+ * cli.c - argument parsing and error printing shared by the commands.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int
+cli_parse(int argc, char **argv, int first, cli_opt *opts, const char **pos, int min_pos,
+          int max_pos, const char *usage)
+{
+	int npos = 0;
+
+	for (int i = first; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (a[0] == '-' && a[1] != '\0') {
+			cli_opt *o = NULL;
+			const char *eq = strchr(a, '=');
+			size_t n = eq ? (size_t)(eq - a) : strlen(a);
+			for (cli_opt *p = opts; p && p->name; p++)
+				if ((strlen(p->name) == n && strncmp(a, p->name, n) == 0) ||
+				    (p->alias && strlen(p->alias) == n && strncmp(a, p->alias, n) == 0))
+					o = p;
+			if (!o) {
+				fprintf(stderr, "adjudicator: unknown option %s\n%s", a, usage);
+				return -1;
+			}
+			if (!o->has_value) {
+				if (eq) {
+					fprintf(stderr, "adjudicator: %s takes no value\n", o->name);
+					return -1;
+				}
+				o->value = "1";
+			} else if (eq) {
+				o->value = eq + 1;
+			} else if (i + 1 < argc) {
+				o->value = argv[++i];
+			} else {
+				fprintf(stderr, "adjudicator: %s needs a value\n%s", o->name, usage);
+				return -1;
+			}
+			continue;
+		}
+		if (npos >= max_pos) {
+			fprintf(stderr, "adjudicator: unexpected argument %s\n%s", a, usage);
+			return -1;
+		}
+		pos[npos++] = a;
+	}
+	if (npos < min_pos) {
+		fprintf(stderr, "adjudicator: missing argument\n%s", usage);
+		return -1;
+	}
+	for (int i = npos; i < max_pos; i++)
+		pos[i] = NULL;
+	return 0;
+}
+
+void
+cli_print_diags(const adj_diags *d)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const adj_diag *e = &d->items[i];
+		if (e->line > 0 && e->column > 0)
+			fprintf(stderr, "%s:%ld:%ld: ", e->file, e->line, e->column);
+		else if (e->line > 0)
+			fprintf(stderr, "%s:%ld: ", e->file, e->line);
+		else
+			fprintf(stderr, "%s: ", e->file);
+		if (e->field[0])
+			fprintf(stderr, "%s: ", e->field);
+		fprintf(stderr, "%s\n", e->message);
+	}
+	if (d->dropped)
+		fprintf(stderr, "... and %zu more problems not shown\n", d->dropped);
+}
+
+int
+cli_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("adjudicator: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return adj_exit_status(err);
+}

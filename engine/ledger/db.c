@@ -1,0 +1,178 @@
+/*
+ * db.c - opening the database, its pragmas and its schema.
+ *
+ * Invariants: foreign keys on; WAL journal with synchronous=FULL (a batch is
+ * one transaction, so the fsync cost is paid once per batch, and a
+ * committed remittance survives a power cut); a busy timeout so that a
+ * second process waits for the first instead of failing.
+ */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+extern const char adj_schema_sql[];
+
+#define SCHEMA_VERSION "1"
+
+const char *
+adj_db_default_path(const char *explicit_path)
+{
+	if (explicit_path && *explicit_path)
+		return explicit_path;
+	const char *env = getenv("ADJUDICATOR_DB");
+	if (env && *env)
+		return env;
+	return "./adjudicator.db";
+}
+
+int
+adj_db_fail(adj_db *db, const char *what)
+{
+	snprintf(db->errmsg, sizeof db->errmsg, "%s: %s", what, sqlite3_errmsg(db->sql));
+	return ADJ_EIO;
+}
+
+int
+adj_db_exec(adj_db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(db->errmsg, sizeof db->errmsg, "%s", msg ? msg : sqlite3_errmsg(db->sql));
+		sqlite3_free(msg);
+		return ADJ_EIO;
+	}
+	return 0;
+}
+
+int
+adj_db_prepare(adj_db *db, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v2(db->sql, sql, -1, st, NULL) != SQLITE_OK)
+		return adj_db_fail(db, "preparing a statement");
+	return 0;
+}
+
+int
+adj_db_begin(adj_db *db)
+{
+	return adj_db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int
+adj_db_commit(adj_db *db)
+{
+	return adj_db_exec(db, "COMMIT");
+}
+
+void
+adj_db_rollback(adj_db *db)
+{
+	if (!sqlite3_get_autocommit(db->sql))
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+adj_db_current_version(adj_db *db, long *version)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*version = 0;
+	if ((rc = adj_db_prepare(db, &st, "SELECT value FROM meta WHERE key = 'current_catalog'")) != 0)
+		return rc;
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		*version = (long)sqlite3_column_int64(st, 0);
+	else if (s != SQLITE_DONE)
+		rc = adj_db_fail(db, "reading the current catalog version");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
+{
+	adj_db *db;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	if (!(flags & ADJ_DB_CREATE) && stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: no database here (run `adjudicator init` first)", path);
+		return ADJ_ENOINPUT;
+	}
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		snprintf(err, errlen, "out of memory");
+		return ADJ_ENOMEM;
+	}
+	int oflags = (flags & ADJ_DB_READONLY) ? SQLITE_OPEN_READONLY
+	                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open the database: %s", path,
+		         db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+		adj_db_close(db);
+		return ADJ_EIO;
+	}
+	sqlite3_busy_timeout(db->sql, 60000);
+	sqlite3_extended_result_codes(db->sql, 1);
+	rc = adj_db_exec(db, "PRAGMA foreign_keys = ON;");
+	if (!rc && !(flags & ADJ_DB_READONLY))
+		rc = adj_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+	if (!rc)
+		rc = adj_db_exec(db, "PRAGMA cache_size = -65536;");
+	if (!rc && (flags & ADJ_DB_CREATE)) {
+		rc = adj_db_exec(db, "BEGIN IMMEDIATE");
+		if (!rc)
+			rc = adj_db_exec(db, adj_schema_sql);
+		if (!rc)
+			rc = adj_db_exec(db, "INSERT OR IGNORE INTO meta(key, value) VALUES "
+			                     "('schema_version', '" SCHEMA_VERSION "')");
+		if (!rc)
+			rc = adj_db_commit(db);
+		if (rc)
+			adj_db_rollback(db);
+	}
+	if (!rc) {
+		/* a file that is not ours (or an older schema) is refused here */
+		sqlite3_stmt *q;
+		rc = adj_db_prepare(db, &q, "SELECT value FROM meta WHERE key = 'schema_version'");
+		if (!rc) {
+			if (sqlite3_step(q) != SQLITE_ROW ||
+			    strcmp((const char *)sqlite3_column_text(q, 0), SCHEMA_VERSION) != 0) {
+				snprintf(db->errmsg, sizeof db->errmsg,
+				         "not an Adjudicator database of schema version " SCHEMA_VERSION
+				         " (run `adjudicator init`)");
+				rc = ADJ_EIO;
+			}
+			sqlite3_finalize(q);
+		}
+	}
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, db->errmsg);
+		adj_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+void
+adj_db_close(adj_db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->sql);
+	free(db->path);
+	free(db);
+}
+
+const char *
+adj_db_errmsg(const adj_db *db)
+{
+	return db ? db->errmsg : "";
+}

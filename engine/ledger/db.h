@@ -1,0 +1,39 @@
+/*
+ * db.h - the SQLite database behind adj_db: opening, schema, statements.
+ *
+ * One database file holds every catalog version, the member registry and
+ * (later) the ledger. The schema is created by adj_db_open with
+ * ADJ_DB_CREATE and documented in engine/ARCHITECTURE.md.
+ */
+#ifndef ADJ_LEDGER_DB_H
+#define ADJ_LEDGER_DB_H
+
+#include <sqlite3.h>
+
+#include "adjudicator.h"
+
+struct adj_db {
+	sqlite3 *sql;
+	char *path;
+	char errmsg[512];
+};
+
+/* Run SQL text (no results). On failure returns ADJ_EIO and keeps the
+ * message in db->errmsg. */
+int adj_db_exec(adj_db *db, const char *sql);
+
+/* Prepare a statement; ADJ_EIO with db->errmsg on failure. */
+int adj_db_prepare(adj_db *db, sqlite3_stmt **st, const char *sql);
+
+/* Record the current SQLite error as db->errmsg and return ADJ_EIO. */
+int adj_db_fail(adj_db *db, const char *what);
+
+/* The current catalog version (0 when none was imported). */
+int adj_db_current_version(adj_db *db, long *version);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int adj_db_begin(adj_db *db);
+int adj_db_commit(adj_db *db);
+void adj_db_rollback(adj_db *db);
+
+#endif

@@ -80,6 +80,10 @@ size_t adj_diags_total(const adj_diags *d);
 
 void adj_diags_clear(adj_diags *d);
 
+/* Order the entries by file (in the order of the NULL-terminated list
+ * `files`; others last) and line, keeping the order of equal ones. */
+void adj_diags_sort(adj_diags *d, const char *const *files);
+
 /* ---- database -------------------------------------------------------- */
 
 typedef struct adj_db adj_db;

@@ -166,6 +166,7 @@ typedef struct adj_catalog {
 	long file_rows[ADJ_FILE_COUNT];
 	char digest[65]; /* SHA-256 of the canonical content */
 	long version;    /* database version, 0 when read from a folder */
+	bool policy_readable; /* schemes were read: members can be checked */
 } adj_catalog;
 
 /* An empty catalog ready to be filled. */
@@ -184,8 +185,9 @@ const char *adj_catalog_str(adj_catalog *cat, const char *s, size_t n);
 /*
  * Read and validate the folder dir into a new catalog (SPEC 4.1-4.4, without
  * members.csv). Every problem goes into diags, named by the file's base
- * name. Returns 0 and *out, ADJ_EDATA (with *out NULL), ADJ_ENOINPUT, or a
- * system error.
+ * name. Returns 0, ADJ_EDATA or ADJ_ENOINPUT (a file missing) with *out set
+ * to what could be read (the caller frees it; only a 0 return makes it
+ * usable), or a system error with *out NULL.
  */
 int adj_catalog_read_dir(adj_catalog **out, const char *dir, adj_diags *diags);
 

@@ -54,7 +54,8 @@ typedef struct ctx {
 	adj_diags *diags;
 	const char *display;
 	int kind; /* adj_item_file for items */
-	bool policy_ok;
+	bool formats_ok; /* every code format compiled: codes can be checked */
+	bool schemes_ok; /* the policy named schemes: lists can be checked */
 	int errors;
 } ctx;
 
@@ -103,7 +104,7 @@ item_row(void *vc, const adj_csv_row *row)
 
 	memset(&it, 0, sizeof it);
 	fields_begin(&f, c, item_cols, row);
-	if (adj_field_text(&f, I_CODE, MAX_CODE) && c->policy_ok) {
+	if (adj_field_text(&f, I_CODE, MAX_CODE) && c->formats_ok) {
 		const char *code = row->field[I_CODE];
 		size_t n = row->len[I_CODE];
 		bool ok;
@@ -226,7 +227,7 @@ hospital_row(void *vc, const adj_csv_row *row)
 
 	memset(&h, 0, sizeof h);
 	fields_begin(&f, c, hospital_cols, row);
-	if (adj_field_text(&f, H_CODE, MAX_CODE) && c->policy_ok &&
+	if (adj_field_text(&f, H_CODE, MAX_CODE) && c->formats_ok &&
 	    !code_has_format(c->cat, ADJ_FMT_HOSPITAL, row->field[H_CODE], row->len[H_CODE]))
 		adj_fields_error(&f, H_CODE, "\"%s\" does not match the hospital code format",
 		                 row->field[H_CODE]);
@@ -234,7 +235,7 @@ hospital_row(void *vc, const adj_csv_row *row)
 	adj_field_int(&f, H_TIER, true, 1, 3, &v);
 	h.tier = (int8_t)v;
 	if (adj_field_text(&f, H_SCHEMES, 1000) && strcmp(row->field[H_SCHEMES], "*") != 0 &&
-	    c->policy_ok) {
+	    c->schemes_ok) {
 		/* ';'-separated scheme codes known to the policy */
 		const char *s = row->field[H_SCHEMES];
 		while (1) {
@@ -333,7 +334,9 @@ cmp_item(const void *a, const void *b)
 }
 
 /* SPEC 4: repeated key code+valid_from, overlapping periods of one code, a
- * code in two files. Reported on the later row. */
+ * code in two files. Rows are sorted by (code, valid_from); each is compared
+ * with the row of that code reaching furthest so far. Reported on the later
+ * row. */
 static int
 check_item_keys(ctx *c)
 {
@@ -346,27 +349,34 @@ check_item_keys(ctx *c)
 		idx[i] = i;
 	sort_base = cat->items;
 	qsort(idx, cat->nitems, sizeof *idx, cmp_item);
-	for (size_t k = 1; k < cat->nitems; k++) {
-		const adj_item *a = &cat->items[idx[k - 1]], *b = &cat->items[idx[k]];
-		if (strcmp(a->code, b->code) != 0)
+	const adj_item *reach = NULL; /* of the current code, the row ending last */
+	for (size_t k = 0; k < cat->nitems; k++) {
+		const adj_item *b = &cat->items[idx[k]];
+		const adj_item *a = k ? &cat->items[idx[k - 1]] : NULL;
+		if (!a || strcmp(a->code, b->code) != 0) {
+			reach = b;
 			continue;
+		}
 		const char *file = adj_item_file_name[b->file];
 		if (a->file != b->file) {
 			adj_diags_add(c->diags, file, b->line, "code",
 			              "code %s is also in %s (line %ld): a code lives in one file only",
 			              b->code, adj_item_file_name[a->file], a->line);
+			c->errors++;
 		} else if (a->valid_from == b->valid_from) {
 			adj_diags_add(c->diags, file, b->line, "valid_from",
 			              "repeated key: code %s with this valid_from is already on line %ld",
 			              b->code, a->line);
-		} else if (a->valid_to == ADJ_DATE_NONE || a->valid_to >= b->valid_from) {
+			c->errors++;
+		} else if (reach->valid_to == ADJ_DATE_NONE || reach->valid_to >= b->valid_from) {
 			adj_diags_add(c->diags, file, b->line, "valid_from",
 			              "period overlaps the period of code %s on line %ld", b->code,
-			              a->line);
-		} else {
-			continue;
+			              reach->line);
+			c->errors++;
 		}
-		c->errors++;
+		if (reach->valid_to != ADJ_DATE_NONE &&
+		    (b->valid_to == ADJ_DATE_NONE || b->valid_to > reach->valid_to))
+			reach = b;
 	}
 	free(idx);
 	return 0;
@@ -511,7 +521,12 @@ adj_catalog_read_dir(adj_catalog **out, const char *dir, adj_diags *diags)
 		missing = 1;
 	else if (rc != 0 && rc != ADJ_EDATA)
 		goto fail;
-	c.policy_ok = adj_diags_total(diags) == before;
+	c.formats_ok = true;
+	for (int k = 0; k < ADJ_FMT_COUNT; k++)
+		if (!cat->policy.format[k])
+			c.formats_ok = false;
+	c.schemes_ok = cat->policy.nschemes > 0;
+	cat->policy_readable = c.schemes_ok;
 
 	for (int k = 0; k < ADJ_FILE_COUNT; k++) {
 		c.kind = k;
@@ -542,16 +557,12 @@ adj_catalog_read_dir(adj_catalog **out, const char *dir, adj_diags *diags)
 		goto fail;
 	check_sd_keys(&c);
 
-	if (missing) {
-		rc = ADJ_ENOINPUT;
-		goto fail;
-	}
-	if (adj_diags_total(diags) > before) {
-		rc = ADJ_EDATA;
-		goto fail;
-	}
-	catalog_digest(cat);
 	*out = cat;
+	if (missing)
+		return ADJ_ENOINPUT;
+	if (adj_diags_total(diags) > before)
+		return ADJ_EDATA;
+	catalog_digest(cat);
 	return 0;
 fail:
 	adj_catalog_free(cat);

@@ -13,6 +13,10 @@
 #include "catalog_store.h"
 #include "members.h"
 
+static const char *const folder_files[] = {
+	"policy.xml", "drugs.csv", "treatments.csv", "facilities.csv", "single_disease.csv",
+	"hospitals.csv", "budgets.csv", "members.csv", NULL};
+
 static void
 summarise(adj_catalog_summary *s, const adj_catalog *cat)
 {
@@ -50,22 +54,34 @@ has_members_file(const char *dir, char *path, size_t n)
 	return stat(path, &st) == 0;
 }
 
+/* Report the problems of dir/members.csv, if there is one, without writing
+ * anything (used when the catalog itself is invalid, so that every problem
+ * of the folder is listed at once). */
+static void
+check_members_only(adj_catalog_summary *summary, const adj_catalog *cat, const char *dir,
+                   adj_diags *diags)
+{
+	char path[4096];
+	if (cat && cat->policy_readable && has_members_file(dir, path, sizeof path))
+		adj_members_load(summary, NULL, &cat->policy, path, "members.csv", diags);
+}
+
 int
 adj_catalog_check(adj_catalog_summary *summary, const char *dir, adj_diags *diags)
 {
 	adj_catalog *cat = NULL;
-	char path[4096];
 	int rc;
 
 	if (summary)
 		memset(summary, 0, sizeof *summary);
 	rc = adj_catalog_read_dir(&cat, dir, diags);
-	if (rc == 0 && has_members_file(dir, path, sizeof path)) {
+	if (rc == 0 || rc == ADJ_EDATA || rc == ADJ_ENOINPUT) {
 		size_t before = adj_diags_total(diags);
-		rc = adj_members_load(summary, NULL, &cat->policy, path, "members.csv", diags);
+		check_members_only(summary, cat, dir, diags);
 		if (rc == 0 && adj_diags_total(diags) > before)
 			rc = ADJ_EDATA;
 	}
+	adj_diags_sort(diags, folder_files);
 	summarise(summary, cat);
 	adj_catalog_free(cat);
 	return rc;
@@ -81,8 +97,12 @@ adj_catalog_import(adj_catalog_summary *summary, adj_db *db, const char *dir, ad
 
 	if (summary)
 		memset(summary, 0, sizeof *summary);
-	if ((rc = adj_catalog_read_dir(&cat, dir, diags)) != 0)
+	if ((rc = adj_catalog_read_dir(&cat, dir, diags)) != 0) {
+		check_members_only(summary, cat, dir, diags);
+		adj_diags_sort(diags, folder_files);
+		adj_catalog_free(cat);
 		return rc;
+	}
 	if ((rc = adj_db_begin(db)) != 0)
 		goto done;
 	rc = adj_catalog_store(db, cat, dir, &unchanged);
@@ -97,9 +117,10 @@ adj_catalog_import(adj_catalog_summary *summary, adj_db *db, const char *dir, ad
 	if (rc)
 		adj_db_rollback(db);
 done:
+	adj_diags_sort(diags, folder_files);
 	summarise(summary, cat);
 	if (summary) {
-		summary->version = cat->version;
+		summary->version = rc == 0 ? cat->version : 0;
 		summary->unchanged = unchanged;
 	}
 	adj_catalog_free(cat);

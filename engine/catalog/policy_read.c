@@ -219,7 +219,6 @@ read_group(preader *r, xmlNodePtr n, const char *scheme, int year)
 	static const char *const allowed[] = {"code", "pool-cap", "relief-percent", "relief-cap",
 	                                      "assistance-percent", "assistance-cap", NULL};
 	adj_policy *p = &r->cat->policy;
-	int before = r->errors;
 
 	check_attrs(r, n, allowed);
 	check_children(r, n, NULL);
@@ -246,7 +245,8 @@ read_group(preader *r, xmlNodePtr n, const char *scheme, int year)
 		bp[k] = percent_attr(r, n, pairs[k][0], true);
 		cap[k] = money_attr(r, n, pairs[k][1], true);
 	}
-	if (r->errors != before || !code)
+	/* stored even when an amount was bad: no cascade of "no group" */
+	if (!code || !token_ok(code, false))
 		return;
 	if (find_group(p, scheme, year, code) != (size_t)-1) {
 		perr(r, n, "code", "group \"%s\" defined twice in this scheme and year", code);
@@ -280,7 +280,6 @@ read_benefit(preader *r, xmlNodePtr n, const char *scheme, int year)
 	static const char *const band_attrs[] = {"upto", "percent", NULL};
 	adj_policy *p = &r->cat->policy;
 	adj_benefit b;
-	int before = r->errors;
 
 	memset(&b, 0, sizeof b);
 	check_attrs(r, n, allowed);
@@ -355,20 +354,19 @@ read_benefit(preader *r, xmlNodePtr n, const char *scheme, int year)
 		perr(r, n, "band", "%s", "a benefit needs at least one band");
 	else if (!open_seen)
 		perr(r, n, "upto", "%s", "the last band must have no upto (it is open-ended)");
-	if (r->errors != before || !ct || !cat || !tier || !group || !basis) {
+	/* A benefit whose keys are readable is kept even when something else
+	 * is wrong, so that the overlap check still sees it. */
+	if (!ct || b.claim_type == ADJ_CT_COUNT || !cat || !tier || !group) {
 		free(bands);
 		return;
 	}
 	b.group = find_group(p, scheme, year, group);
-	if (b.group == (size_t)-1) {
+	if (b.group == (size_t)-1)
 		perr(r, n, "group", "no group \"%s\" in this scheme and year", group);
-		free(bands);
-		return;
-	}
 	b.scheme = scheme;
 	b.year = year;
 	b.category = adj_catalog_str(r->cat, cat, strlen(cat));
-	b.group_code = p->groups[b.group].code;
+	b.group_code = adj_catalog_str(r->cat, group, strlen(group));
 	b.bands = bands;
 	b.nbands = nb;
 	b.line = (long)xmlGetLineNo(n);
@@ -468,6 +466,44 @@ read_scheme(preader *r, xmlNodePtr n)
 			read_year(r, c, s->code, years, &nyears);
 }
 
+/* The first parse error, kept by the structured error handler: libxml2's
+ * "last error" is often a consequence of the first. */
+typedef struct first_error {
+	int set;
+	int line, column;
+	char message[300];
+} first_error;
+
+static void
+keep_first_error(void *user, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr ctxt = user;
+	first_error *fe = ctxt ? ctxt->_private : NULL;
+	if (!fe || fe->set || !e)
+		return;
+	fe->set = 1;
+	fe->line = e->line;
+	fe->column = e->int2;
+	snprintf(fe->message, sizeof fe->message, "%s", e->message ? e->message : "parse error");
+	size_t n = strlen(fe->message);
+	while (n && (fe->message[n - 1] == '\n' || fe->message[n - 1] == ' '))
+		fe->message[--n] = '\0';
+}
+
+/* Line of the first "<!DOCTYPE" in text, or 0. */
+static long
+doctype_line(const char *text, size_t n)
+{
+	long line = 1;
+	for (size_t i = 0; i + 9 <= n; i++) {
+		if (text[i] == '\n')
+			line++;
+		else if (memcmp(text + i, "<!DOCTYPE", 9) == 0)
+			return line;
+	}
+	return 0;
+}
+
 int
 adj_policy_read(adj_catalog *cat, const char *path, const char *display, adj_diags *diags)
 {
@@ -502,18 +538,23 @@ adj_policy_read(adj_catalog *cat, const char *path, const char *display, adj_dia
 		free(text);
 		return ADJ_ENOMEM;
 	}
+	first_error fe = {0, 0, 0, ""};
+	ctxt->_private = &fe;
+	ctxt->sax->serror = keep_first_error;
 	doc = xmlCtxtReadMemory(ctxt, text, (int)n, display, NULL, ADJ_XML_OPTIONS);
+	long dt_line = doctype_line(text, n);
 	free(text);
-	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		adj_diags_add_at(diags, display, e ? e->line : 0, e ? e->int2 : 0, "",
-		                 "not well-formed XML: %s", e && e->message ? e->message : "parse error");
+	if (!doc || !ctxt->wellFormed) {
+		adj_diags_add_at(diags, display, fe.line, fe.column, "", "not well-formed XML: %s",
+		                 fe.set ? fe.message : "parse error");
+		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(ctxt);
 		return ADJ_EDATA;
 	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (doc->intSubset || doc->extSubset) {
-		perr(&r, (xmlNodePtr)doc->intSubset, "", "%s", "a DOCTYPE is not allowed");
+		adj_diags_add(diags, display, dt_line, "", "a DOCTYPE is not allowed");
+		r.errors++;
 	} else if (!root || !is_elem(root, "policy")) {
 		perr(&r, root, "", "%s", "the root must be <policy xmlns=\"" POLICY_NS "\">");
 	} else {

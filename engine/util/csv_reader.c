@@ -57,7 +57,7 @@ adj_utf8_text_ok(const char *str, size_t n)
 	while (i < n) {
 		unsigned c = s[i];
 		if (c < 0x80) {
-			if (c < 0x20 && c != '\t')
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 				return 0;
 			if (c == 0x7f)
 				return 0;

@@ -43,8 +43,9 @@ typedef int (*adj_csv_row_fn)(void *ctx, const adj_csv_row *row);
 int adj_csv_read(const char *path, const char *display, const char *const *columns,
                  size_t ncols, adj_csv_row_fn fn, void *ctx, adj_diags *diags);
 
-/* True when the n bytes at s are valid UTF-8 without NUL or other C0
- * control characters (tab allowed). */
+/* True when the n bytes at s are valid UTF-8 without NUL, DEL or C0
+ * control characters other than tab, CR and LF (which RFC 4180 quoting
+ * allows inside a field). */
 int adj_utf8_text_ok(const char *s, size_t n);
 
 #endif

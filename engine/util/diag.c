@@ -100,6 +100,36 @@ adj_diags_clear(adj_diags *d)
 	adj_diags_init(d, limit);
 }
 
+static size_t
+file_rank(const char *file, const char *const *files)
+{
+	size_t i = 0;
+	for (; files[i]; i++)
+		if (strcmp(file, files[i]) == 0)
+			break;
+	return i;
+}
+
+void
+adj_diags_sort(adj_diags *d, const char *const *files)
+{
+	/* insertion sort: stable, and the list is bounded by its limit */
+	for (size_t i = 1; i < d->count; i++) {
+		adj_diag e = d->items[i];
+		size_t r = file_rank(e.file, files);
+		size_t j = i;
+		while (j > 0) {
+			const adj_diag *p = &d->items[j - 1];
+			size_t pr = file_rank(p->file, files);
+			if (pr < r || (pr == r && p->line <= e.line))
+				break;
+			d->items[j] = *p;
+			j--;
+		}
+		d->items[j] = e;
+	}
+}
+
 int
 adj_exit_status(int err)
 {

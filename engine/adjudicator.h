@@ -142,6 +142,34 @@ int adj_catalog_import(adj_catalog_summary *summary, adj_db *db, const char *dir
  */
 int adj_members_import(adj_catalog_summary *summary, adj_db *db, const char *path, adj_diags *diags);
 
+/* ---- adjudication ------------------------------------------------------ */
+
+typedef struct adj_adjudicate_opts {
+	const char *output;     /* remittance path; NULL: written to out_fp */
+	void *out_fp;           /* a FILE * used when output is NULL */
+	bool dry_run;           /* adjudicate and remit, record nothing */
+	long long now;          /* adjudication time (Unix seconds); -1: now or
+	                           $SOURCE_DATE_EPOCH */
+} adj_adjudicate_opts;
+
+typedef struct adj_batch_summary {
+	char batch_id[300], hospital[64], adjudicated[32];
+	long claims, accepted, adjusted, rejected, voided;
+	int64_t billed, pool, relief, assistance, patient, withheld; /* fen */
+	char refusal[4];        /* "B01".. when the batch was refused, else "" */
+} adj_batch_summary;
+
+/*
+ * Adjudicate the batch file at path against the current catalog and
+ * registry (SPEC 5), record it in one transaction (unless dry_run) and
+ * write the remittance. A refused batch (B01-B04) returns ADJ_EDATA with
+ * the refusal in diags (file, line, column, code and message), records
+ * nothing and writes no remittance; an existing output file is left as it
+ * was. Rejected claims are a normal outcome (return 0).
+ */
+int adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
+                   const adj_adjudicate_opts *opts, adj_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

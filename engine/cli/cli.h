@@ -37,5 +37,6 @@ int cli_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 int cmd_init(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_members(int argc, char **argv);
+int cmd_adjudicate(int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@ static const char usage[] =
 	"  catalog check DIR                    validate a catalog folder\n"
 	"  catalog import DIR [--db FILE]       load a catalog folder as a new version\n"
 	"  members import FILE [--db FILE]      upsert the member registry\n"
+	"  adjudicate BATCH.xml [-o FILE] [--db FILE] [--dry-run]\n"
+	"                                       adjudicate a claim batch, write the remittance\n"
 	"\n"
 	"--db defaults to $ADJUDICATOR_DB, then ./adjudicator.db. `adjudicator COMMAND --help`\n"
 	"describes each command. Exit status: 0 done, 64 usage, 65 bad input data, 66 input\n"
@@ -28,6 +30,7 @@ main(int argc, char **argv)
 		{"init", cmd_init},
 		{"catalog", cmd_catalog},
 		{"members", cmd_members},
+		{"adjudicate", cmd_adjudicate},
 	};
 
 	if (argc < 2) {

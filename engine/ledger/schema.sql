@@ -153,3 +153,127 @@ CREATE TABLE IF NOT EXISTS member (
   assistance_from TEXT,
   assistance_to   TEXT
 ) WITHOUT ROWID;
+
+-- ---- the ledger ------------------------------------------------------------
+
+-- One row per adjudicated batch; a refused batch leaves no row (SPEC 5).
+CREATE TABLE IF NOT EXISTS batch (
+  id              INTEGER PRIMARY KEY,
+  hospital        TEXT NOT NULL,
+  batch_id        TEXT NOT NULL,
+  created         TEXT NOT NULL,      -- as the hospital wrote it
+  adjudicated_at  TEXT NOT NULL,      -- UTC YYYY-MM-DDTHH:MM:SSZ, as remitted
+  catalog_version INTEGER NOT NULL REFERENCES catalog_version(id),
+  source          TEXT NOT NULL,      -- the file name adjudicated
+  claims          INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (hospital, batch_id)
+);
+
+-- One row per recorded claim, void request and replacement, in batch order.
+-- Amounts are those remitted; acc_* are the member's accumulators before the
+-- claim (after = before + deductible, pos_delta, pool, relief, assistance).
+CREATE TABLE IF NOT EXISTS claim (
+  id              INTEGER PRIMARY KEY,
+  batch           INTEGER NOT NULL REFERENCES batch(id),
+  ord             INTEGER NOT NULL,   -- 0-based position in the batch
+  hospital        TEXT NOT NULL,
+  claim_id        TEXT NOT NULL,
+  kind            TEXT NOT NULL,      -- claim | replacement | void
+  target          INTEGER REFERENCES claim(id), -- the claim replaced or voided
+  target_id       TEXT,               -- replaces= / voids= as written
+  member          TEXT NOT NULL,      -- as read, lowercase x written X
+  scheme          TEXT,
+  category        TEXT,
+  claim_type      TEXT,
+  admitted        TEXT,
+  discharged      TEXT,
+  stay_end        TEXT,               -- max(discharged, admitted + 1): C08
+  service_date    TEXT,
+  year            INTEGER,
+  status          TEXT NOT NULL,      -- accepted | adjusted | rejected | voided
+  reason          TEXT,               -- the C code of a rejected claim
+  reason_value    TEXT,
+  method          TEXT NOT NULL,      -- fee-for-service | single-disease:CODE
+  single_disease  INTEGER REFERENCES single_disease(id),
+  benefit         INTEGER REFERENCES benefit(id),
+  grp             TEXT,
+  deductible_kind TEXT,               -- first | repeat | year
+  counted         INTEGER NOT NULL DEFAULT 0, -- 1: it changed accumulators
+  billed INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,
+  self_pay INTEGER NOT NULL DEFAULT 0, over_cap INTEGER NOT NULL DEFAULT 0,
+  first_pay INTEGER NOT NULL DEFAULT 0, in_policy INTEGER NOT NULL DEFAULT 0,
+  deductible INTEGER NOT NULL DEFAULT 0, coinsurance INTEGER NOT NULL DEFAULT 0,
+  pool INTEGER NOT NULL DEFAULT 0, over_pool INTEGER NOT NULL DEFAULT 0,
+  relief INTEGER NOT NULL DEFAULT 0, assistance INTEGER NOT NULL DEFAULT 0,
+  patient INTEGER NOT NULL DEFAULT 0, hospital_variance INTEGER NOT NULL DEFAULT 0,
+  withheld INTEGER NOT NULL DEFAULT 0,
+  pos_delta       INTEGER NOT NULL DEFAULT 0, -- X: cost above the deductible
+  acc_claims INTEGER, acc_ded INTEGER, acc_pos INTEGER, acc_pool INTEGER,
+  acc_relief INTEGER, acc_assist INTEGER,
+  hospital_pool_before INTEGER,       -- the hospital's pool total before
+  budget          INTEGER,            -- the budget used for withholding
+  voided_by       INTEGER REFERENCES claim(id),
+  recorded        INTEGER NOT NULL DEFAULT 1 -- 0: remitted only (C07, or a rejected
+                                      -- replacement reusing its original's id):
+                                      -- holds no id, invisible to C07-C09
+);
+CREATE INDEX IF NOT EXISTS claim_hospital_id ON claim(hospital, claim_id);
+CREATE INDEX IF NOT EXISTS claim_member_stay ON claim(member, admitted)
+  WHERE claim_type = 'inpatient' AND kind != 'void' AND recorded;
+CREATE INDEX IF NOT EXISTS claim_batch ON claim(batch, ord);
+
+-- One row per item of a claim, in document order.
+CREATE TABLE IF NOT EXISTS line (
+  claim         INTEGER NOT NULL REFERENCES claim(id),
+  ord           INTEGER NOT NULL,
+  seq           TEXT,                 -- as written
+  code          TEXT,
+  date          TEXT,
+  qty           INTEGER,              -- thousandths, NULL when unreadable
+  price         INTEGER,
+  status        TEXT NOT NULL,
+  item          INTEGER REFERENCES item(id), -- the catalog row priced against
+  allowed_qty   INTEGER,
+  allowed_price INTEGER,
+  billed INTEGER NOT NULL, rejected INTEGER NOT NULL, self_pay INTEGER NOT NULL,
+  over_cap INTEGER NOT NULL, first_pay INTEGER NOT NULL, in_policy INTEGER NOT NULL,
+  PRIMARY KEY (claim, ord)
+) WITHOUT ROWID;
+
+-- Reasons of claims (line NULL) and of lines, in remittance order.
+CREATE TABLE IF NOT EXISTS reason (
+  claim INTEGER NOT NULL REFERENCES claim(id),
+  ord   INTEGER NOT NULL,
+  line  INTEGER,                      -- line.ord, NULL for a claim reason
+  code  TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (claim, ord)
+) WITHOUT ROWID;
+
+-- A member's accumulators per scheme, year and group (SPEC 5.4).
+CREATE TABLE IF NOT EXISTS accumulator (
+  member TEXT NOT NULL, scheme TEXT NOT NULL, year INTEGER NOT NULL, grp TEXT NOT NULL,
+  claims INTEGER NOT NULL, ded INTEGER NOT NULL, pos INTEGER NOT NULL,
+  pool INTEGER NOT NULL, relief INTEGER NOT NULL, assist INTEGER NOT NULL,
+  PRIMARY KEY (member, scheme, year, grp)
+) WITHOUT ROWID;
+
+-- A hospital's pool total per year: pool of its claims not voided (SPEC 5.5).
+CREATE TABLE IF NOT EXISTS hospital_year (
+  hospital TEXT NOT NULL, year INTEGER NOT NULL,
+  pool INTEGER NOT NULL, withheld INTEGER NOT NULL,
+  PRIMARY KEY (hospital, year)
+) WITHOUT ROWID;
+
+-- Views for auditors.
+CREATE VIEW IF NOT EXISTS rejected_lines AS
+  SELECT b.hospital, b.batch_id, c.claim_id, c.member, l.seq, l.code, l.date,
+         l.billed, l.rejected, r.code AS reason, r.value
+  FROM reason r JOIN claim c ON c.id = r.claim JOIN batch b ON b.id = c.batch
+  JOIN line l ON l.claim = r.claim AND l.ord = r.line
+  WHERE r.code BETWEEN 'L01' AND 'L16';
+
+CREATE VIEW IF NOT EXISTS rejected_claims AS
+  SELECT b.hospital, b.batch_id, c.claim_id, c.member, c.kind, c.billed,
+         c.reason, c.reason_value
+  FROM claim c JOIN batch b ON b.id = c.batch WHERE c.status = 'rejected';

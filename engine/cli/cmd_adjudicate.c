@@ -1,0 +1,65 @@
+/*
+ * cmd_adjudicate.c - `adjudicator adjudicate BATCH.xml [-o FILE] [--db FILE] [--dry-run]`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void
+yuan(char *buf, size_t n, int64_t fen)
+{
+	snprintf(buf, n, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)(fen < 0 ? -fen : fen) / 100,
+	         (long long)(fen < 0 ? -fen : fen) % 100);
+}
+
+int
+cmd_adjudicate(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: adjudicator adjudicate BATCH.xml [-o REMITTANCE.xml] [--db FILE] [--dry-run]\n"
+		"Adjudicate a claim batch against the current catalog and record it, all or nothing.\n"
+		"The remittance goes to -o (written whole or not at all) or to stdout; a summary\n"
+		"goes to stderr. A refused batch (B01-B04) records nothing and exits 65.\n";
+	cli_opt opts[] = {{"--db", NULL, true, NULL}, {"--output", "-o", true, NULL},
+	                  {"--dry-run", NULL, false, NULL}, {NULL, NULL, false, NULL}};
+	const char *pos[1];
+	int st = cli_parse(argc, argv, 2, opts, pos, 1, 1, usage);
+	if (st)
+		return st < 0 ? EXIT_USAGE : 0;
+
+	char err[600];
+	adj_db *db = NULL;
+	int rc = adj_db_open(&db, adj_db_default_path(opts[0].value), 0, err, sizeof err);
+	if (rc)
+		return cli_fail(rc, "%s", err);
+	adj_adjudicate_opts o = {opts[1].value, stdout, opts[2].value != NULL, -1};
+	adj_batch_summary s;
+	adj_diags d;
+	adj_diags_init(&d, 0);
+	rc = adj_adjudicate(&s, db, pos[0], &o, &d);
+	cli_print_diags(&d);
+	if (rc == 0) {
+		char billed[32], pool[32], relief[32], patient[32], withheld[32];
+		yuan(billed, sizeof billed, s.billed);
+		yuan(pool, sizeof pool, s.pool);
+		yuan(relief, sizeof relief, s.relief);
+		yuan(patient, sizeof patient, s.patient);
+		yuan(withheld, sizeof withheld, s.withheld);
+		fprintf(stderr,
+		        "%s: batch %s of %s%s: %ld claims (%ld accepted, %ld adjusted, %ld rejected, "
+		        "%ld voided); billed %s, pool %s, relief %s, patient %s, withheld %s\n",
+		        pos[0], s.batch_id, s.hospital, o.dry_run ? " (dry run, nothing recorded)" : "",
+		        s.claims, s.accepted, s.adjusted, s.rejected, s.voided, billed, pool, relief, patient,
+		        withheld);
+		if (o.output)
+			fprintf(stderr, "remittance: %s\n", o.output);
+	} else if (rc == ADJ_EDATA && s.refusal[0]) {
+		fprintf(stderr, "%s: batch refused (%s): nothing was recorded\n", pos[0], s.refusal);
+	} else if (rc != ADJ_EDATA && rc != ADJ_ENOINPUT && d.count == 0) {
+		cli_fail(rc, "adjudicating %s failed, nothing was recorded: %s", pos[0], adj_db_errmsg(db));
+	}
+	adj_diags_clear(&d);
+	adj_db_close(db);
+	return adj_exit_status(rc);
+}

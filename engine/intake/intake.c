@@ -1,0 +1,424 @@
+/*
+ * intake.c - SAX2 handlers that turn a batch into adj_claim_raw structs.
+ *
+ * State: the element depth (1 = <batch>, 2 = <claim>, 3 = its children) and
+ * the claim being filled. The handlers only copy text; the one judgement
+ * made here is structural: the root and the children of <batch> (B02), and
+ * the caps of claim.h (B01). Hardening (SPEC 7): NONET and no entity
+ * substitution via ADJ_XML_OPTIONS, the deny-all entity loader, and any
+ * DOCTYPE stops the parser at once (internalSubset handler), which is the
+ * defence against entity expansion in attribute values on libxml2 2.9.
+ */
+#include "intake.h"
+
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adjudicator.h"
+#include "util/vec.h"
+#include "util/xml_safe.h"
+
+#define BATCH_NS "urn:adjudicator:batch:1"
+
+typedef struct intake {
+	xmlParserCtxtPtr ctxt;
+	const char *display;
+	adj_header_fn on_header;
+	adj_claim_fn on_claim;
+	void *ctx;
+	adj_batch_error *err;
+	int stop_rc; /* our own reason to stop: ADJ_EDATA or a callback code */
+	int depth;
+	bool in_claim;
+	bool claim_void_text; /* text seen at depth >= 3 is in a child element */
+	size_t claims;
+	adj_claim_raw claim;
+	adj_arena arena;
+} intake;
+
+static void stop(intake *in, int rc, adj_reason code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+stop(intake *in, int rc, adj_reason code, const char *fmt, ...)
+{
+	if (in->stop_rc)
+		return;
+	in->stop_rc = rc;
+	if (rc == ADJ_EDATA) {
+		va_list ap;
+		in->err->code = code;
+		in->err->line = xmlSAX2GetLineNumber(in->ctxt);
+		in->err->column = xmlSAX2GetColumnNumber(in->ctxt);
+		va_start(ap, fmt);
+		vsnprintf(in->err->message, sizeof in->err->message, fmt, ap);
+		va_end(ap);
+	}
+	xmlStopParser(in->ctxt);
+}
+
+static bool
+is_batch_ns(const xmlChar *uri)
+{
+	return uri && strcmp((const char *)uri, BATCH_NS) == 0;
+}
+
+/* Copy an attribute value (not NUL-terminated in SAX2) into the arena. */
+static const char *
+attr_copy(intake *in, const xmlChar **a)
+{
+	size_t n = (size_t)(a[4] - a[3]);
+	if (n > ADJ_MAX_ATTR_BYTES) {
+		stop(in, ADJ_EDATA, ADJ_R_B01, "attribute %s is longer than %d bytes", (const char *)a[0],
+		     ADJ_MAX_ATTR_BYTES);
+		return NULL;
+	}
+	const char *s = adj_arena_strndup(&in->arena, (const char *)a[3], n);
+	if (!s)
+		stop(in, ADJ_ENOMEM, ADJ_R_B01, "out of memory");
+	return s;
+}
+
+/* The value of the unprefixed attribute `name`, copied, or NULL. */
+static const char *
+attr_get(intake *in, int nb, const xmlChar **attrs, const char *name)
+{
+	for (int i = 0; i < nb; i++) {
+		const xmlChar **a = attrs + 5 * i;
+		if (a[2] == NULL && strcmp((const char *)a[0], name) == 0)
+			return attr_copy(in, a);
+	}
+	return NULL;
+}
+
+static void
+claim_begin(intake *in, int nb, const xmlChar **attrs)
+{
+	adj_claim_raw *c = &in->claim;
+
+	adj_arena_reset(&in->arena);
+	c->line = xmlSAX2GetLineNumber(in->ctxt);
+	c->column = xmlSAX2GetColumnNumber(in->ctxt);
+	c->index = in->claims;
+	c->id = attr_get(in, nb, attrs, "id");
+	c->type = attr_get(in, nb, attrs, "type");
+	c->replaces = attr_get(in, nb, attrs, "replaces");
+	c->voids = attr_get(in, nb, attrs, "voids");
+	c->n_member = c->n_stay = c->n_visit = 0;
+	c->member = c->admitted = c->discharged = c->visit = NULL;
+	c->member_has_id = false;
+	c->ndx = c->nproc = c->nitems = 0;
+	c->unknown_element = NULL;
+	c->unknown_line = 0;
+	c->stray_text = false;
+	c->arena = &in->arena;
+	in->in_claim = true;
+}
+
+static void
+claim_child(intake *in, const char *name, int nb, const xmlChar **attrs, bool known_ns)
+{
+	adj_claim_raw *c = &in->claim;
+	long line = xmlSAX2GetLineNumber(in->ctxt);
+
+	if (known_ns && strcmp(name, "item") == 0) {
+		if (c->nitems >= ADJ_MAX_ITEMS) {
+			stop(in, ADJ_EDATA, ADJ_R_B01, "claim has more than %d items", ADJ_MAX_ITEMS);
+			return;
+		}
+		adj_item_raw *it = ADJ_VEC_PUSH(c->items, c->nitems, c->items_cap);
+		if (!it) {
+			stop(in, ADJ_ENOMEM, ADJ_R_B01, "out of memory");
+			return;
+		}
+		it->seq = it->code = it->date = it->qty = it->price = it->amount = NULL;
+		/* one pass over the attributes: this is the hot path */
+		for (int i = 0; i < nb; i++) {
+			const xmlChar **a = attrs + 5 * i;
+			if (a[2] != NULL)
+				continue;
+			const char *n = (const char *)a[0];
+			const char **slot = NULL;
+			switch (n[0]) {
+			case 's': slot = strcmp(n, "seq") == 0 ? &it->seq : NULL; break;
+			case 'c': slot = strcmp(n, "code") == 0 ? &it->code : NULL; break;
+			case 'd': slot = strcmp(n, "date") == 0 ? &it->date : NULL; break;
+			case 'q': slot = strcmp(n, "qty") == 0 ? &it->qty : NULL; break;
+			case 'p': slot = strcmp(n, "price") == 0 ? &it->price : NULL; break;
+			case 'a': slot = strcmp(n, "amount") == 0 ? &it->amount : NULL; break;
+			default: break;
+			}
+			if (slot)
+				*slot = attr_copy(in, a);
+		}
+		it->line = line;
+	} else if (known_ns && strcmp(name, "diagnosis") == 0) {
+		if (c->ndx >= ADJ_MAX_DIAGNOSES) {
+			stop(in, ADJ_EDATA, ADJ_R_B01, "claim has more than %d diagnoses", ADJ_MAX_DIAGNOSES);
+			return;
+		}
+		adj_diagnosis_raw *d = ADJ_VEC_PUSH(c->dx, c->ndx, c->dx_cap);
+		if (!d) {
+			stop(in, ADJ_ENOMEM, ADJ_R_B01, "out of memory");
+			return;
+		}
+		d->code = attr_get(in, nb, attrs, "code");
+		d->primary = attr_get(in, nb, attrs, "primary");
+		d->line = line;
+	} else if (known_ns && strcmp(name, "procedure") == 0) {
+		if (c->nproc >= ADJ_MAX_PROCEDURES) {
+			stop(in, ADJ_EDATA, ADJ_R_B01, "claim has more than %d procedures", ADJ_MAX_PROCEDURES);
+			return;
+		}
+		const char **p = ADJ_VEC_PUSH(c->proc, c->nproc, c->proc_cap);
+		if (!p) {
+			stop(in, ADJ_ENOMEM, ADJ_R_B01, "out of memory");
+			return;
+		}
+		*p = attr_get(in, nb, attrs, "code");
+	} else if (known_ns && strcmp(name, "member") == 0) {
+		if (c->n_member++ == 0) {
+			c->member = attr_get(in, nb, attrs, "id");
+			c->member_has_id = c->member != NULL;
+		}
+	} else if (known_ns && strcmp(name, "stay") == 0) {
+		if (c->n_stay++ == 0) {
+			c->admitted = attr_get(in, nb, attrs, "admitted");
+			c->discharged = attr_get(in, nb, attrs, "discharged");
+		}
+	} else if (known_ns && strcmp(name, "visit") == 0) {
+		if (c->n_visit++ == 0)
+			c->visit = attr_get(in, nb, attrs, "date");
+	} else if (!c->unknown_element) {
+		c->unknown_element = adj_arena_strndup(&in->arena, name, strlen(name));
+		c->unknown_line = line;
+	}
+}
+
+static void
+on_start(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+         int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+         const xmlChar **attrs)
+{
+	intake *in = vin;
+	const char *name = (const char *)localname;
+	(void)prefix, (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
+
+	if (in->stop_rc)
+		return;
+	in->depth++;
+	if (in->depth > ADJ_MAX_DEPTH) {
+		stop(in, ADJ_EDATA, ADJ_R_B01, "elements nested deeper than %d", ADJ_MAX_DEPTH);
+		return;
+	}
+	if (in->depth == 1) {
+		if (strcmp(name, "batch") != 0 || !is_batch_ns(uri)) {
+			stop(in, ADJ_EDATA, ADJ_R_B02, "the root must be <batch xmlns=\"" BATCH_NS "\">, not <%s>",
+			     name);
+			return;
+		}
+		adj_batch_header h;
+		h.id = attr_get(in, nb_attributes, attrs, "id");
+		h.hospital = attr_get(in, nb_attributes, attrs, "hospital");
+		h.created = attr_get(in, nb_attributes, attrs, "created");
+		h.line = xmlSAX2GetLineNumber(in->ctxt);
+		h.column = xmlSAX2GetColumnNumber(in->ctxt);
+		if (in->stop_rc)
+			return;
+		int rc = in->on_header(in->ctx, &h, in->err);
+		if (rc) {
+			in->stop_rc = rc;
+			xmlStopParser(in->ctxt);
+		}
+		return;
+	}
+	if (in->depth == 2) {
+		if (strcmp(name, "claim") != 0 || !is_batch_ns(uri)) {
+			stop(in, ADJ_EDATA, ADJ_R_B02, "<batch> may hold only <claim> elements, not <%s>", name);
+			return;
+		}
+		claim_begin(in, nb_attributes, attrs);
+		return;
+	}
+	if (in->depth == 3) {
+		claim_child(in, name, nb_attributes, attrs, is_batch_ns(uri));
+		return;
+	}
+	/* deeper: nothing is expected inside the children of a claim */
+	if (!in->claim.unknown_element) {
+		in->claim.unknown_element = adj_arena_strndup(&in->arena, name, strlen(name));
+		in->claim.unknown_line = xmlSAX2GetLineNumber(in->ctxt);
+	}
+}
+
+static void
+on_end(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+	intake *in = vin;
+	(void)localname, (void)prefix, (void)uri;
+
+	if (in->stop_rc)
+		return;
+	if (in->depth == 2 && in->in_claim) {
+		in->in_claim = false;
+		in->claims++;
+		int rc = in->on_claim(in->ctx, &in->claim);
+		if (rc) {
+			in->stop_rc = rc;
+			xmlStopParser(in->ctxt);
+		}
+	}
+	in->depth--;
+}
+
+static void
+on_text(void *vin, const xmlChar *s, int len)
+{
+	intake *in = vin;
+	bool blank = true;
+
+	if (in->stop_rc)
+		return;
+	for (int i = 0; i < len && blank; i++)
+		blank = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r';
+	if (blank)
+		return;
+	if (in->depth == 1)
+		stop(in, ADJ_EDATA, ADJ_R_B02, "text is not allowed between claims");
+	else if (in->depth >= 2)
+		in->claim.stray_text = true;
+}
+
+static void
+on_doctype(void *vin, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	(void)name, (void)ext, (void)sys;
+	stop(vin, ADJ_EDATA, ADJ_R_B01, "a DOCTYPE is not allowed in a batch");
+}
+
+static xmlEntityPtr
+on_entity(void *vin, const xmlChar *name)
+{
+	(void)name;
+	/* no DTD, so no entity may be declared; predefined ones are handled
+	 * by the parser before this is asked */
+	stop(vin, ADJ_EDATA, ADJ_R_B01, "entity &%s; is not allowed", (const char *)name);
+	return NULL;
+}
+
+/* libxml2's errors: the first one is kept as the B01 message. */
+static void
+on_error(void *vin, xmlErrorPtr e)
+{
+	intake *in = vin;
+	if (!e || e->level < XML_ERR_ERROR || in->stop_rc)
+		return;
+	in->stop_rc = ADJ_EDATA;
+	in->err->code = ADJ_R_B01;
+	in->err->line = e->line;
+	in->err->column = e->int2;
+	const char *m = e->message ? e->message : "not well-formed";
+	size_t n = strlen(m);
+	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+		n--;
+	snprintf(in->err->message, sizeof in->err->message, "not well-formed XML or bad encoding: %.*s",
+	         (int)n, m);
+}
+
+int
+adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_fn on_claim,
+               void *ctx, adj_batch_error *err)
+{
+	xmlSAXHandler sax;
+	intake in;
+	char *buf;
+	ssize_t got;
+	int rc = 0;
+
+	adj_xml_harden();
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = on_start;
+	sax.endElementNs = on_end;
+	sax.characters = on_text;
+	sax.cdataBlock = on_text;
+	sax.internalSubset = on_doctype;
+	sax.getEntity = on_entity;
+	sax.getParameterEntity = on_entity;
+	sax.serror = on_error;
+
+	memset(&in, 0, sizeof in);
+	memset(err, 0, sizeof *err);
+	in.display = display;
+	in.on_header = on_header;
+	in.on_claim = on_claim;
+	in.ctx = ctx;
+	in.err = err;
+	adj_arena_init(&in.arena, 64u * 1024 * 1024);
+
+	buf = malloc(ADJ_INTAKE_CHUNK);
+	if (!buf)
+		return ADJ_ENOMEM;
+	/* The first bytes go to the context constructor for encoding
+	 * detection (a UTF-16 byte-order mark, say). */
+	got = read(fd, buf, 4);
+	if (got < 0) {
+		free(buf);
+		return ADJ_EIO;
+	}
+	in.ctxt = xmlCreatePushParserCtxt(&sax, &in, buf, (int)got, display);
+	if (!in.ctxt) {
+		free(buf);
+		return ADJ_ENOMEM;
+	}
+	xmlCtxtUseOptions(in.ctxt, ADJ_XML_OPTIONS);
+	if (got == 0) {
+		in.stop_rc = ADJ_EDATA;
+		err->code = ADJ_R_B01;
+		snprintf(err->message, sizeof err->message, "the batch file is empty");
+	}
+	while (!in.stop_rc) {
+		got = read(fd, buf, ADJ_INTAKE_CHUNK);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ADJ_EIO;
+			break;
+		}
+		if (xmlParseChunk(in.ctxt, buf, (int)got, got == 0) != 0 && !in.stop_rc) {
+			on_error(&in, xmlCtxtGetLastError(in.ctxt));
+			if (!in.stop_rc) {
+				in.stop_rc = ADJ_EDATA;
+				err->code = ADJ_R_B01;
+				snprintf(err->message, sizeof err->message, "not well-formed XML");
+			}
+		}
+		if (got == 0)
+			break;
+	}
+	if (!rc && !in.stop_rc && in.depth != 0) {
+		in.stop_rc = ADJ_EDATA;
+		err->code = ADJ_R_B01;
+		snprintf(err->message, sizeof err->message, "the batch ends inside an element");
+	}
+	if (!rc && !in.stop_rc && !in.ctxt->wellFormed) {
+		in.stop_rc = ADJ_EDATA;
+		err->code = ADJ_R_B01;
+		snprintf(err->message, sizeof err->message, "not well-formed XML");
+	}
+	if (!rc)
+		rc = in.stop_rc;
+	xmlFreeParserCtxt(in.ctxt);
+	free(buf);
+	free(in.claim.items);
+	free(in.claim.dx);
+	free(in.claim.proc);
+	adj_arena_free(&in.arena);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * intake.h - streaming a claim batch (SPEC 4.5, 7).
+ *
+ * The batch is read once, in 64 KiB chunks, by libxml2's SAX2 push parser;
+ * one claim at a time is held in memory (adj_claim_raw, its strings in an
+ * arena reset after each claim). The caller gets the header once, then each
+ * claim at its end tag. Anything that refuses the whole batch (B01 not
+ * well-formed, bad encoding, DOCTYPE, a size limit; B02 root or header; or
+ * a refusal the header callback returns) stops the parse and is reported
+ * with line and column.
+ */
+#ifndef ADJ_INTAKE_INTAKE_H
+#define ADJ_INTAKE_INTAKE_H
+
+#include "intake/claim.h"
+#include "reasons.h"
+
+#define ADJ_INTAKE_CHUNK (64 * 1024)
+
+/* A refusal of the whole batch. */
+typedef struct adj_batch_error {
+	adj_reason code; /* ADJ_R_B01..B04 */
+	long line, column;
+	char message[512];
+} adj_batch_error;
+
+/* Called once with the header. Return 0 to go on, or fill err and return
+ * ADJ_EDATA to refuse the batch (or another ADJ_E* to stop on an error). */
+typedef int (*adj_header_fn)(void *ctx, const adj_batch_header *h, adj_batch_error *err);
+
+/* Called at each </claim>. Return 0 to go on, or an ADJ_E* code to stop. */
+typedef int (*adj_claim_fn)(void *ctx, adj_claim_raw *claim);
+
+/*
+ * Read the batch from fd (named `display` in messages). Returns 0 when the
+ * whole batch was read, ADJ_EDATA with *err filled when it is refused,
+ * ADJ_EIO on a read error, or the code a callback returned.
+ */
+int adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_fn on_claim,
+                   void *ctx, adj_batch_error *err);
+
+#endif

@@ -1,0 +1,576 @@
+/*
+ * ledger.c - prepared statements over the ledger tables of schema.sql.
+ *
+ * Each statement is prepared once (adj_ledger_open) and reset after use.
+ * Reads inside the batch transaction see the batch's own writes, which is
+ * how each claim "sees every effect of the claims before it" (SPEC 5).
+ */
+#include "ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/num.h"
+
+const char *const adj_amount_attr[ADJ_AMT_COUNT] = {
+	"billed", "rejected", "self-pay", "over-cap", "first-pay", "in-policy", "deductible",
+	"coinsurance", "pool", "over-pool", "relief", "assistance", "patient", "hospital-variance",
+	"withheld"};
+const char *const adj_amount_column[ADJ_AMT_COUNT] = {
+	"billed", "rejected", "self_pay", "over_cap", "first_pay", "in_policy", "deductible",
+	"coinsurance", "pool", "over_pool", "relief", "assistance", "patient", "hospital_variance",
+	"withheld"};
+
+enum {
+	S_BATCH_SEEN, S_BATCH_INSERT, S_BATCH_FINISH, S_MEMBER, S_ID_USED, S_TARGET, S_ELSEWHERE,
+	S_OVERLAP, S_ACC_GET, S_ACC_PUT, S_HOSP_GET, S_HOSP_PUT, S_VOID_MARK, S_CLAIM, S_LINE,
+	S_REASON, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO, S_COUNT
+};
+
+struct adj_ledger {
+	adj_db *db;
+	sqlite3_stmt *st[S_COUNT];
+};
+
+static const char *const sql[S_COUNT] = {
+	[S_BATCH_SEEN] = "SELECT adjudicated_at FROM batch WHERE hospital = ? AND batch_id = ?",
+	[S_BATCH_INSERT] = "INSERT INTO batch(hospital, batch_id, created, adjudicated_at, "
+	                   "catalog_version, source) VALUES (?,?,?,?,?,?)",
+	[S_BATCH_FINISH] = "UPDATE batch SET claims = ? WHERE id = ?",
+	[S_MEMBER] = "SELECT name, scheme, category, sex, birth_date, enrolled_from, enrolled_to, "
+	             "paid_through, relief_from, relief_to, assistance_from, assistance_to "
+	             "FROM member WHERE id = ?",
+	[S_ID_USED] = "SELECT 1 FROM claim WHERE hospital = ? AND claim_id = ? AND voided_by IS NULL "
+	              "AND recorded AND id != ? LIMIT 1",
+	[S_TARGET] = "SELECT id, hospital, member, kind, status, method, scheme, grp, "
+	             "deductible_kind, year, voided_by IS NOT NULL, counted, pos_delta, billed, "
+	             "rejected, self_pay, over_cap, first_pay, in_policy, deductible, coinsurance, "
+	             "pool, over_pool, relief, assistance, patient, hospital_variance, withheld "
+	             "FROM claim WHERE hospital = ? AND claim_id = ? AND recorded "
+	             "ORDER BY voided_by IS NULL DESC, id DESC LIMIT 1",
+	[S_ELSEWHERE] = "SELECT 1 FROM claim WHERE claim_id = ? AND kind != 'void' AND recorded LIMIT 1",
+	[S_OVERLAP] = "SELECT claim_id, hospital, admitted, discharged FROM claim "
+	              "WHERE member = ? AND claim_type = 'inpatient' AND kind != 'void' "
+	              "AND status IN ('accepted', 'adjusted') AND voided_by IS NULL AND recorded "
+	              "AND admitted < ? AND ? < stay_end AND id != ? LIMIT 1",
+	[S_ACC_GET] = "SELECT claims, ded, pos, pool, relief, assist FROM accumulator "
+	              "WHERE member = ? AND scheme = ? AND year = ? AND grp = ?",
+	[S_ACC_PUT] = "INSERT INTO accumulator VALUES (?,?,?,?,?,?,?,?,?,?) "
+	              "ON CONFLICT(member, scheme, year, grp) DO UPDATE SET claims = excluded.claims, "
+	              "ded = excluded.ded, pos = excluded.pos, pool = excluded.pool, "
+	              "relief = excluded.relief, assist = excluded.assist",
+	[S_HOSP_GET] = "SELECT pool, withheld FROM hospital_year WHERE hospital = ? AND year = ?",
+	[S_HOSP_PUT] = "INSERT INTO hospital_year VALUES (?,?,?,?) ON CONFLICT(hospital, year) "
+	               "DO UPDATE SET pool = excluded.pool, withheld = excluded.withheld",
+	[S_VOID_MARK] = "UPDATE claim SET voided_by = ? WHERE id = ?",
+	[S_CLAIM] = "INSERT INTO claim(batch, ord, hospital, claim_id, kind, target, target_id, "
+	            "member, scheme, category, claim_type, admitted, discharged, stay_end, "
+	            "service_date, year, status, reason, reason_value, method, single_disease, "
+	            "benefit, grp, deductible_kind, counted, billed, rejected, self_pay, over_cap, "
+	            "first_pay, in_policy, deductible, coinsurance, pool, over_pool, relief, "
+	            "assistance, patient, hospital_variance, withheld, pos_delta, acc_claims, "
+	            "acc_ded, acc_pos, acc_pool, acc_relief, acc_assist, hospital_pool_before, budget, "
+	            "recorded) "
+	            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	            "?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[S_LINE] = "INSERT INTO line VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[S_REASON] = "INSERT INTO reason VALUES (?,?,?,?,?)",
+	[S_SAVEPOINT] = "SAVEPOINT claim",
+	[S_RELEASE] = "RELEASE claim",
+	[S_ROLLBACK_TO] = "ROLLBACK TO claim",
+};
+
+int
+adj_ledger_open(adj_ledger **out, adj_db *db)
+{
+	adj_ledger *l = calloc(1, sizeof *l);
+	*out = NULL;
+	if (!l)
+		return ADJ_ENOMEM;
+	l->db = db;
+	for (int i = 0; i < S_COUNT; i++) {
+		int rc = adj_db_prepare(db, &l->st[i], sql[i]);
+		if (rc) {
+			adj_ledger_close(l);
+			return rc;
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+void
+adj_ledger_close(adj_ledger *l)
+{
+	if (!l)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(l->st[i]);
+	free(l);
+}
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static sqlite3_stmt *
+stmt(adj_ledger *l, int i)
+{
+	sqlite3_reset(l->st[i]);
+	sqlite3_clear_bindings(l->st[i]);
+	return l->st[i];
+}
+
+static void
+bind_str(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void
+bind_date(sqlite3_stmt *s, int i, adj_date d)
+{
+	char b[ADJ_DATE_TEXT];
+	if (d == ADJ_DATE_NONE) {
+		sqlite3_bind_null(s, i);
+		return;
+	}
+	adj_date_format(d, b);
+	sqlite3_bind_text(s, i, b, 10, SQLITE_TRANSIENT);
+}
+
+static adj_date
+col_date(sqlite3_stmt *s, int i)
+{
+	adj_date d = ADJ_DATE_NONE;
+	if (sqlite3_column_type(s, i) != SQLITE_NULL)
+		adj_date_parse((const char *)sqlite3_column_text(s, i), (size_t)sqlite3_column_bytes(s, i),
+		               &d);
+	return d;
+}
+
+static void
+col_copy(sqlite3_stmt *s, int i, char *dst, size_t n)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+	snprintf(dst, n, "%s", v ? v : "");
+}
+
+static int
+done(adj_ledger *l, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, what);
+}
+
+/* ---- batches ------------------------------------------------------------- */
+
+int
+adj_ledger_batch_seen(adj_ledger *l, const char *hospital, const char *batch_id, bool *seen,
+                      char when[32])
+{
+	sqlite3_stmt *s = stmt(l, S_BATCH_SEEN);
+	bind_str(s, 1, hospital);
+	bind_str(s, 2, batch_id);
+	int rc = sqlite3_step(s);
+	*seen = rc == SQLITE_ROW;
+	when[0] = '\0';
+	if (*seen)
+		col_copy(s, 0, when, 32);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "looking up the batch");
+}
+
+int
+adj_ledger_batch_insert(adj_ledger *l, const char *hospital, const char *batch_id,
+                        const char *created, const char *adjudicated_at, long version,
+                        const char *source, int64_t *row)
+{
+	sqlite3_stmt *s = stmt(l, S_BATCH_INSERT);
+	bind_str(s, 1, hospital);
+	bind_str(s, 2, batch_id);
+	bind_str(s, 3, created);
+	bind_str(s, 4, adjudicated_at);
+	sqlite3_bind_int64(s, 5, version);
+	bind_str(s, 6, source);
+	int rc = done(l, s, "recording the batch");
+	*row = sqlite3_last_insert_rowid(l->db->sql);
+	return rc;
+}
+
+int
+adj_ledger_batch_finish(adj_ledger *l, int64_t row, size_t claims)
+{
+	sqlite3_stmt *s = stmt(l, S_BATCH_FINISH);
+	sqlite3_bind_int64(s, 1, (int64_t)claims);
+	sqlite3_bind_int64(s, 2, row);
+	return done(l, s, "closing the batch");
+}
+
+/* ---- members ------------------------------------------------------------- */
+
+int
+adj_ledger_member(adj_ledger *l, const char *id, adj_member *m, adj_arena *arena, bool *found)
+{
+	sqlite3_stmt *s = stmt(l, S_MEMBER);
+	bind_str(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		memset(m, 0, sizeof *m);
+		snprintf(m->id, sizeof m->id, "%s", id);
+		const char *t[3];
+		for (int i = 0; i < 3; i++) {
+			const char *v = (const char *)sqlite3_column_text(s, i);
+			t[i] = adj_arena_strndup(arena, v ? v : "", v ? strlen(v) : 0);
+		}
+		m->name = t[0], m->scheme = t[1], m->category = t[2];
+		const char *sex = (const char *)sqlite3_column_text(s, 3);
+		m->sex = sex ? sex[0] : 0;
+		m->birth = col_date(s, 4);
+		m->enrolled_from = col_date(s, 5);
+		m->enrolled_to = col_date(s, 6);
+		m->paid_through = col_date(s, 7);
+		m->relief_from = col_date(s, 8);
+		m->relief_to = col_date(s, 9);
+		m->assist_from = col_date(s, 10);
+		m->assist_to = col_date(s, 11);
+		if (!m->name || !m->scheme || !m->category)
+			rc = SQLITE_NOMEM;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_NOMEM)
+		return ADJ_ENOMEM;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "looking up a member");
+}
+
+/* ---- claims -------------------------------------------------------------- */
+
+int
+adj_ledger_id_used(adj_ledger *l, const char *hospital, const char *claim_id, int64_t except,
+                   bool *used)
+{
+	sqlite3_stmt *s = stmt(l, S_ID_USED);
+	bind_str(s, 1, hospital);
+	bind_str(s, 2, claim_id);
+	sqlite3_bind_int64(s, 3, except);
+	int rc = sqlite3_step(s);
+	*used = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "looking up a claim id");
+}
+
+int
+adj_ledger_target(adj_ledger *l, const char *hospital, const char *claim_id, adj_target *t,
+                  bool *found, bool *elsewhere)
+{
+	sqlite3_stmt *s = stmt(l, S_TARGET);
+	bind_str(s, 1, hospital);
+	bind_str(s, 2, claim_id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	*elsewhere = false;
+	if (*found) {
+		memset(t, 0, sizeof *t);
+		t->row = sqlite3_column_int64(s, 0);
+		col_copy(s, 1, t->hospital, sizeof t->hospital);
+		col_copy(s, 2, t->member, sizeof t->member);
+		col_copy(s, 3, t->kind, sizeof t->kind);
+		col_copy(s, 4, t->status, sizeof t->status);
+		col_copy(s, 5, t->method, sizeof t->method);
+		col_copy(s, 6, t->scheme, sizeof t->scheme);
+		col_copy(s, 7, t->grp, sizeof t->grp);
+		col_copy(s, 8, t->ded_kind, sizeof t->ded_kind);
+		t->year = sqlite3_column_int(s, 9);
+		t->voided = sqlite3_column_int(s, 10) != 0;
+		t->counted = sqlite3_column_int(s, 11) != 0;
+		t->pos_delta = sqlite3_column_int64(s, 12);
+		for (int i = 0; i < ADJ_AMT_COUNT; i++)
+			t->amt[i] = sqlite3_column_int64(s, 13 + i);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return adj_db_fail(l->db, "looking up the claim to replace or void");
+	if (!*found) {
+		s = stmt(l, S_ELSEWHERE);
+		bind_str(s, 1, claim_id);
+		rc = sqlite3_step(s);
+		*elsewhere = rc == SQLITE_ROW;
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return adj_db_fail(l->db, "looking up a claim id");
+	}
+	return 0;
+}
+
+int
+adj_ledger_stay_overlap(adj_ledger *l, const char *member, adj_date a, adj_date e, int64_t except,
+                        bool *overlap, char other[160])
+{
+	sqlite3_stmt *s = stmt(l, S_OVERLAP);
+	bind_str(s, 1, member);
+	bind_date(s, 2, e);
+	bind_date(s, 3, a);
+	sqlite3_bind_int64(s, 4, except);
+	int rc = sqlite3_step(s);
+	*overlap = rc == SQLITE_ROW;
+	other[0] = '\0';
+	if (*overlap)
+		snprintf(other, 160, "%s %s %s..%s", (const char *)sqlite3_column_text(s, 1),
+		         (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 2),
+		         (const char *)sqlite3_column_text(s, 3));
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "looking up stays");
+}
+
+/* ---- accumulators -------------------------------------------------------- */
+
+int
+adj_ledger_accum_get(adj_ledger *l, const char *member, const char *scheme, int year,
+                     const char *grp, adj_accum *acc)
+{
+	sqlite3_stmt *s = stmt(l, S_ACC_GET);
+	bind_str(s, 1, member);
+	bind_str(s, 2, scheme);
+	sqlite3_bind_int(s, 3, year);
+	bind_str(s, 4, grp);
+	int rc = sqlite3_step(s);
+	memset(acc, 0, sizeof *acc);
+	if (rc == SQLITE_ROW) {
+		acc->claims = sqlite3_column_int64(s, 0);
+		acc->ded = sqlite3_column_int64(s, 1);
+		acc->pos = sqlite3_column_int64(s, 2);
+		acc->pool = sqlite3_column_int64(s, 3);
+		acc->relief = sqlite3_column_int64(s, 4);
+		acc->assist = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "reading accumulators");
+}
+
+int
+adj_ledger_accum_put(adj_ledger *l, const char *member, const char *scheme, int year,
+                     const char *grp, const adj_accum *acc)
+{
+	sqlite3_stmt *s = stmt(l, S_ACC_PUT);
+	bind_str(s, 1, member);
+	bind_str(s, 2, scheme);
+	sqlite3_bind_int(s, 3, year);
+	bind_str(s, 4, grp);
+	sqlite3_bind_int64(s, 5, acc->claims);
+	sqlite3_bind_int64(s, 6, acc->ded);
+	sqlite3_bind_int64(s, 7, acc->pos);
+	sqlite3_bind_int64(s, 8, acc->pool);
+	sqlite3_bind_int64(s, 9, acc->relief);
+	sqlite3_bind_int64(s, 10, acc->assist);
+	return done(l, s, "writing accumulators");
+}
+
+int
+adj_ledger_hospital_get(adj_ledger *l, const char *hospital, int year, adj_fen *pool,
+                        adj_fen *withheld)
+{
+	sqlite3_stmt *s = stmt(l, S_HOSP_GET);
+	bind_str(s, 1, hospital);
+	sqlite3_bind_int(s, 2, year);
+	int rc = sqlite3_step(s);
+	*pool = *withheld = 0;
+	if (rc == SQLITE_ROW) {
+		*pool = sqlite3_column_int64(s, 0);
+		*withheld = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "reading hospital totals");
+}
+
+int
+adj_ledger_hospital_put(adj_ledger *l, const char *hospital, int year, adj_fen pool,
+                        adj_fen withheld)
+{
+	sqlite3_stmt *s = stmt(l, S_HOSP_PUT);
+	bind_str(s, 1, hospital);
+	sqlite3_bind_int(s, 2, year);
+	sqlite3_bind_int64(s, 3, pool);
+	sqlite3_bind_int64(s, 4, withheld);
+	return done(l, s, "writing hospital totals");
+}
+
+/* ---- voids --------------------------------------------------------------- */
+
+int
+adj_ledger_reverse(adj_ledger *l, const adj_target *t)
+{
+	int rc;
+	if (t->counted) {
+		adj_accum acc;
+		if ((rc = adj_ledger_accum_get(l, t->member, t->scheme, t->year, t->grp, &acc)))
+			return rc;
+		acc.claims -= 1;
+		acc.ded -= t->amt[ADJ_AMT_DEDUCTIBLE];
+		acc.pos -= t->pos_delta;
+		acc.pool -= t->amt[ADJ_AMT_POOL];
+		acc.relief -= t->amt[ADJ_AMT_RELIEF];
+		acc.assist -= t->amt[ADJ_AMT_ASSISTANCE];
+		if ((rc = adj_ledger_accum_put(l, t->member, t->scheme, t->year, t->grp, &acc)))
+			return rc;
+		adj_fen pool, withheld;
+		if ((rc = adj_ledger_hospital_get(l, t->hospital, t->year, &pool, &withheld)) ||
+		    (rc = adj_ledger_hospital_put(l, t->hospital, t->year, pool - t->amt[ADJ_AMT_POOL],
+		                                  withheld)))
+			return rc;
+	}
+	return 0;
+}
+
+int
+adj_ledger_mark_voided(adj_ledger *l, int64_t row, int64_t by)
+{
+	sqlite3_stmt *s = stmt(l, S_VOID_MARK);
+	sqlite3_bind_int64(s, 1, by);
+	sqlite3_bind_int64(s, 2, row);
+	return done(l, s, "marking a claim voided");
+}
+
+/* ---- posting ------------------------------------------------------------- */
+
+static const char *const kind_name[] = {"claim", "replacement", "void"};
+
+int
+adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outcome *o)
+{
+	const adj_claim *c = &o->claim;
+	const adj_claim_raw *raw = c->raw;
+	sqlite3_stmt *s = stmt(l, S_CLAIM);
+	int k = 1, rc;
+
+	sqlite3_bind_int64(s, k++, batch_row);
+	sqlite3_bind_int64(s, k++, (int64_t)raw->index);
+	bind_str(s, k++, hospital);
+	bind_str(s, k++, raw->id ? raw->id : "");
+	bind_str(s, k++, kind_name[c->kind]);
+	if (o->target_row)
+		sqlite3_bind_int64(s, k, o->target_row);
+	k++;
+	bind_str(s, k++, c->target);
+	bind_str(s, k++, c->member_text);
+	bind_str(s, k++, o->member ? o->member->scheme : NULL);
+	bind_str(s, k++, o->member ? o->member->category : NULL);
+	bind_str(s, k++, c->type >= 0 ? adj_claim_type_name[c->type] : raw->type);
+	bind_date(s, k++, c->admitted);
+	bind_date(s, k++, c->discharged);
+	bind_date(s, k++, c->stay_end);
+	bind_date(s, k++, c->service);
+	if (c->year)
+		sqlite3_bind_int(s, k, c->year);
+	k++;
+	bind_str(s, k++, adj_status_name[o->status]);
+	bind_str(s, k++, o->c_reason != ADJ_R_COUNT ? adj_reasons[o->c_reason].code : NULL);
+	bind_str(s, k++, o->c_reason != ADJ_R_COUNT ? o->c_value : NULL);
+	bind_str(s, k++, o->method);
+	if (o->sd)
+		sqlite3_bind_int64(s, k, o->sd->row_id);
+	k++;
+	if (o->rule && o->counted)
+		sqlite3_bind_int64(s, k, o->rule->row_id);
+	k++;
+	bind_str(s, k++, o->group && o->counted ? o->group->code : NULL);
+	bind_str(s, k++, o->counted ? adj_ded_kind_name[o->ben.kind] : NULL);
+	sqlite3_bind_int(s, k++, o->counted);
+	for (int i = 0; i < ADJ_AMT_COUNT; i++)
+		sqlite3_bind_int64(s, k++, o->amt[i]);
+	sqlite3_bind_int64(s, k++, o->counted ? o->ben.x : 0);
+	if (o->counted) {
+		sqlite3_bind_int64(s, k++, o->before.claims);
+		sqlite3_bind_int64(s, k++, o->before.ded);
+		sqlite3_bind_int64(s, k++, o->before.pos);
+		sqlite3_bind_int64(s, k++, o->before.pool);
+		sqlite3_bind_int64(s, k++, o->before.relief);
+		sqlite3_bind_int64(s, k++, o->before.assist);
+		sqlite3_bind_int64(s, k++, o->hospital_pool_before);
+	} else {
+		k += 7;
+	}
+	if (o->budget >= 0)
+		sqlite3_bind_int64(s, k, o->budget);
+	k++;
+	sqlite3_bind_int(s, k++, o->record);
+	if ((rc = done(l, s, "recording a claim")))
+		return rc;
+	o->row = sqlite3_last_insert_rowid(l->db->sql);
+
+	int rord = 0;
+	for (size_t i = 0; i < o->nreasons; i++) {
+		sqlite3_stmt *r = stmt(l, S_REASON);
+		sqlite3_bind_int64(r, 1, o->row);
+		sqlite3_bind_int(r, 2, rord++);
+		sqlite3_bind_null(r, 3);
+		bind_str(r, 4, adj_reasons[o->reasons[i].code].code);
+		bind_str(r, 5, o->reasons[i].value);
+		if ((rc = done(l, r, "recording a reason")))
+			return rc;
+	}
+	if (!o->lines)
+		return 0;
+	for (size_t i = 0; i < c->nlines; i++) {
+		const adj_line *ln = &c->lines[i];
+		const adj_line_result *lr = &o->lines[i];
+		sqlite3_stmt *q = stmt(l, S_LINE);
+		sqlite3_bind_int64(q, 1, o->row);
+		sqlite3_bind_int(q, 2, (int)i);
+		bind_str(q, 3, ln->raw->seq);
+		bind_str(q, 4, ln->raw->code);
+		bind_str(q, 5, ln->raw->date);
+		if (ln->qty > 0)
+			sqlite3_bind_int64(q, 6, ln->qty);
+		if (ln->qty > 0)
+			sqlite3_bind_int64(q, 7, ln->price);
+		bind_str(q, 8, adj_status_name[lr->status]);
+		if (lr->row)
+			sqlite3_bind_int64(q, 9, lr->row->row_id);
+		if (lr->screened) {
+			sqlite3_bind_int64(q, 10, lr->allowed_qty);
+			sqlite3_bind_int64(q, 11, lr->allowed_price);
+		}
+		sqlite3_bind_int64(q, 12, lr->billed);
+		sqlite3_bind_int64(q, 13, lr->rejected);
+		sqlite3_bind_int64(q, 14, lr->self_pay);
+		sqlite3_bind_int64(q, 15, lr->over_cap);
+		sqlite3_bind_int64(q, 16, lr->first_pay);
+		sqlite3_bind_int64(q, 17, lr->in_policy);
+		if ((rc = done(l, q, "recording a line")))
+			return rc;
+		for (size_t j = 0; j < lr->nreasons; j++) {
+			sqlite3_stmt *r = stmt(l, S_REASON);
+			sqlite3_bind_int64(r, 1, o->row);
+			sqlite3_bind_int(r, 2, rord++);
+			sqlite3_bind_int(r, 3, (int)i);
+			bind_str(r, 4, adj_reasons[lr->reasons[j].code].code);
+			bind_str(r, 5, lr->reasons[j].value);
+			if ((rc = done(l, r, "recording a line reason")))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int
+adj_ledger_savepoint(adj_ledger *l)
+{
+	return done(l, stmt(l, S_SAVEPOINT), "opening a savepoint");
+}
+
+int
+adj_ledger_release(adj_ledger *l)
+{
+	return done(l, stmt(l, S_RELEASE), "releasing a savepoint");
+}
+
+int
+adj_ledger_rollback_to(adj_ledger *l)
+{
+	int rc = done(l, stmt(l, S_ROLLBACK_TO), "rolling back a savepoint");
+	return rc ? rc : adj_ledger_release(l);
+}

@@ -1,0 +1,43 @@
+/*
+ * remittance.h - writing the remittance XML as claims are decided (SPEC 4.6).
+ *
+ * Written with xmlTextWriter into a file the caller names (a temporary file
+ * that is renamed into place only when the whole batch succeeded), two
+ * spaces of indentation, attributes in a fixed order: the output is the
+ * same byte for byte for the same ledger, batch and adjudication time.
+ */
+#ifndef ADJ_REMIT_REMITTANCE_H
+#define ADJ_REMIT_REMITTANCE_H
+
+#include "ledger/ledger.h"
+#include "outcome.h"
+
+typedef struct adj_remit adj_remit;
+
+typedef struct adj_totals {
+	long claims, accepted, adjusted, rejected, voided;
+	adj_fen amt[ADJ_AMT_COUNT];
+} adj_totals;
+
+int adj_remit_open(adj_remit **out, const char *path);
+
+int adj_remit_begin(adj_remit *r, const char *batch_id, const char *hospital,
+                    const char *adjudicated);
+
+/* One claim of the batch. For a void request that succeeded, `voided` is
+ * the claim it voided (its method and first remitted amounts). */
+int adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided);
+
+int adj_remit_end(adj_remit *r, const adj_totals *t);
+
+/* Flush, fsync and close; returns ADJ_EIO when anything failed on the way. */
+int adj_remit_close(adj_remit *r);
+
+/* Abandon (close without caring). */
+void adj_remit_abort(adj_remit *r);
+
+/* Add a claim to the totals (SPEC 4.6: amounts of claims not voided).
+ * Returns false on overflow. */
+bool adj_totals_add(adj_totals *t, const adj_outcome *o);
+
+#endif

@@ -329,6 +329,9 @@ on_error(void *vin, xmlErrorPtr e)
 		n--;
 	snprintf(in->err->message, sizeof in->err->message, "not well-formed XML or bad encoding: %.*s",
 	         (int)n, m);
+	for (char *p = in->err->message; *p; p++)
+		if (*p == '\n')
+			*p = ' '; /* libxml2 adds a "Bytes: ..." line: keep one line */
 }
 
 int

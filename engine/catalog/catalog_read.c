@@ -402,80 +402,114 @@ check_sd_keys(ctx *c)
 
 /* ---- digest ------------------------------------------------------------ */
 
+/* The digest's input is buffered and fed to SHA-256 in large pieces;
+ * integers go in as 8 little-endian bytes, strings with their NUL (a NULL
+ * string as a lone 0x01 byte), so no two different rows spell the same. */
+typedef struct hbuf {
+	adj_sha256 h;
+	unsigned char buf[8192];
+	size_t n;
+} hbuf;
+
 static void
-h_str(adj_sha256 *h, const char *s)
+h_put(hbuf *b, const void *p, size_t n)
 {
-	adj_sha256_update(h, s ? s : "\x01", s ? strlen(s) + 1 : 1);
+	if (b->n + n > sizeof b->buf) {
+		adj_sha256_update(&b->h, b->buf, b->n);
+		b->n = 0;
+		if (n > sizeof b->buf) {
+			adj_sha256_update(&b->h, p, n);
+			return;
+		}
+	}
+	memcpy(b->buf + b->n, p, n);
+	b->n += n;
 }
 
 static void
-h_int(adj_sha256 *h, int64_t v)
+h_str(hbuf *b, const char *s)
 {
-	char b[32];
-	int n = snprintf(b, sizeof b, "%lld;", (long long)v);
-	adj_sha256_update(h, b, (size_t)n);
+	if (s)
+		h_put(b, s, strlen(s) + 1);
+	else
+		h_put(b, "\x01", 1);
+}
+
+static void
+h_int(hbuf *b, int64_t v)
+{
+	unsigned char le[8];
+	for (int i = 0; i < 8; i++)
+		le[i] = (unsigned char)((uint64_t)v >> (8 * i));
+	h_put(b, le, 8);
 }
 
 /* SHA-256 over the canonical content: every parsed value of every row in
  * file order. Equal digests mean equal catalogs, whatever the spelling
  * (CRLF, column order, "12.5" for "12.50"). */
-static void
+static int
 catalog_digest(adj_catalog *cat)
 {
-	adj_sha256 h;
+	hbuf *h = malloc(sizeof *h);
 	const adj_policy *p = &cat->policy;
 
-	adj_sha256_init(&h);
-	h_str(&h, "adjudicator-catalog-1");
+	if (!h)
+		return ADJ_ENOMEM;
+	h->n = 0;
+	adj_sha256_init(&h->h);
+	h_str(h, "adjudicator-catalog-2");
 	for (int k = 0; k < ADJ_FMT_COUNT; k++)
-		h_str(&h, p->format_src[k]);
+		h_str(h, p->format_src[k]);
 	for (size_t i = 0; i < p->nschemes; i++) {
-		h_str(&h, p->schemes[i].code);
-		h_str(&h, p->schemes[i].name);
+		h_str(h, p->schemes[i].code);
+		h_str(h, p->schemes[i].name);
 	}
 	for (size_t i = 0; i < p->ngroups; i++) {
 		const adj_group *g = &p->groups[i];
-		h_str(&h, g->scheme), h_int(&h, g->year), h_str(&h, g->code);
-		h_int(&h, g->pool_cap), h_int(&h, g->has_relief), h_int(&h, g->relief_bp);
-		h_int(&h, g->relief_cap), h_int(&h, g->has_assist), h_int(&h, g->assist_bp);
-		h_int(&h, g->assist_cap);
+		h_str(h, g->scheme), h_int(h, g->year), h_str(h, g->code);
+		h_int(h, g->pool_cap), h_int(h, g->has_relief), h_int(h, g->relief_bp);
+		h_int(h, g->relief_cap), h_int(h, g->has_assist), h_int(h, g->assist_bp);
+		h_int(h, g->assist_cap);
 	}
 	for (size_t i = 0; i < p->nbenefits; i++) {
 		const adj_benefit *b = &p->benefits[i];
-		h_str(&h, b->scheme), h_int(&h, b->year), h_int(&h, b->claim_type);
-		h_str(&h, b->category), h_int(&h, b->tier), h_str(&h, b->group_code);
-		h_int(&h, b->basis), h_int(&h, b->deductible), h_int(&h, b->repeat_deductible);
+		h_str(h, b->scheme), h_int(h, b->year), h_int(h, b->claim_type);
+		h_str(h, b->category), h_int(h, b->tier), h_str(h, b->group_code);
+		h_int(h, b->basis), h_int(h, b->deductible), h_int(h, b->repeat_deductible);
 		for (size_t k = 0; k < b->nbands; k++)
-			h_int(&h, b->bands[k].upto), h_int(&h, b->bands[k].bp);
-		h_str(&h, "/benefit");
+			h_int(h, b->bands[k].upto), h_int(h, b->bands[k].bp);
+		h_str(h, "/benefit");
 	}
 	for (size_t i = 0; i < cat->nitems; i++) {
 		const adj_item *it = &cat->items[i];
-		h_int(&h, it->file), h_str(&h, it->code), h_str(&h, it->name), h_int(&h, it->cls);
-		h_int(&h, it->coverage), h_int(&h, it->first_pay);
-		h_int(&h, it->price[0]), h_int(&h, it->price[1]), h_int(&h, it->price[2]);
-		h_int(&h, it->cap), h_int(&h, it->max_daily), h_int(&h, it->min_tier);
-		h_str(&h, it->diagnosis), h_int(&h, it->sex), h_int(&h, it->min_age);
-		h_int(&h, it->max_age), h_int(&h, it->valid_from), h_int(&h, it->valid_to);
+		h_int(h, it->file), h_str(h, it->code), h_str(h, it->name), h_int(h, it->cls);
+		h_int(h, it->coverage), h_int(h, it->first_pay);
+		h_int(h, it->price[0]), h_int(h, it->price[1]), h_int(h, it->price[2]);
+		h_int(h, it->cap), h_int(h, it->max_daily), h_int(h, it->min_tier);
+		h_str(h, it->diagnosis), h_int(h, it->sex), h_int(h, it->min_age);
+		h_int(h, it->max_age), h_int(h, it->valid_from), h_int(h, it->valid_to);
 	}
 	for (size_t i = 0; i < cat->nsd; i++) {
 		const adj_single_disease *s = &cat->sd[i];
-		h_str(&h, s->code), h_str(&h, s->name), h_str(&h, s->diagnosis);
-		h_str(&h, s->procedure), h_int(&h, s->tier), h_int(&h, s->standard);
-		h_int(&h, s->max_stay), h_int(&h, s->valid_from), h_int(&h, s->valid_to);
+		h_str(h, s->code), h_str(h, s->name), h_str(h, s->diagnosis);
+		h_str(h, s->procedure), h_int(h, s->tier), h_int(h, s->standard);
+		h_int(h, s->max_stay), h_int(h, s->valid_from), h_int(h, s->valid_to);
 	}
 	for (size_t i = 0; i < cat->nhospitals; i++) {
 		const adj_hospital *x = &cat->hospitals[i];
-		h_str(&h, x->code), h_str(&h, x->name), h_int(&h, x->tier), h_str(&h, x->schemes);
-		h_int(&h, x->designated_from), h_int(&h, x->designated_to);
-		h_int(&h, x->settlement), h_int(&h, x->single_disease);
+		h_str(h, x->code), h_str(h, x->name), h_int(h, x->tier), h_str(h, x->schemes);
+		h_int(h, x->designated_from), h_int(h, x->designated_to);
+		h_int(h, x->settlement), h_int(h, x->single_disease);
 	}
 	for (size_t i = 0; i < cat->nbudgets; i++) {
 		const adj_budget *b = &cat->budgets[i];
-		h_str(&h, b->hospital), h_int(&h, b->year), h_int(&h, b->budget);
-		h_int(&h, b->surplus_retain), h_int(&h, b->overrun_share), h_int(&h, b->overrun_limit);
+		h_str(h, b->hospital), h_int(h, b->year), h_int(h, b->budget);
+		h_int(h, b->surplus_retain), h_int(h, b->overrun_share), h_int(h, b->overrun_limit);
 	}
-	adj_sha256_hex(&h, cat->digest);
+	adj_sha256_update(&h->h, h->buf, h->n);
+	adj_sha256_hex(&h->h, cat->digest);
+	free(h);
+	return 0;
 }
 
 /* ---- the folder ------------------------------------------------------- */
@@ -562,8 +596,7 @@ adj_catalog_read_dir(adj_catalog **out, const char *dir, adj_diags *diags)
 		return ADJ_ENOINPUT;
 	if (adj_diags_total(diags) > before)
 		return ADJ_EDATA;
-	catalog_digest(cat);
-	return 0;
+	return catalog_digest(cat);
 fail:
 	adj_catalog_free(cat);
 	return rc;

@@ -30,9 +30,19 @@ typedef struct idset {
 	size_t n, used;
 } idset;
 
+/* The (scheme, category) pairs the policy knows, "*" included: a handful,
+ * checked per row instead of walking every benefit rule. */
+#define MAX_PAIRS 256
+typedef struct pair {
+	const char *scheme, *category;
+} pair;
+
 typedef struct mctx {
 	adj_db *db;
 	const adj_policy *policy;
+	pair pairs[MAX_PAIRS];
+	size_t npairs;
+	bool pairs_overflow; /* more pairs than fit: ask the policy itself */
 	const char *display;
 	adj_diags *diags;
 	sqlite3_stmt *upsert;
@@ -82,16 +92,15 @@ idset_add(idset *s, uint64_t key, long line)
 	return 0;
 }
 
+/* Bind a date field as written: it was validated as YYYY-MM-DD, which is
+ * also how the database stores dates, so no reformatting is needed. */
 static void
-bind_date(sqlite3_stmt *st, int i, adj_date d)
+bind_field_date(sqlite3_stmt *st, int i, const adj_csv_row *row, int col)
 {
-	char b[ADJ_DATE_TEXT];
-	if (d == ADJ_DATE_NONE) {
+	if (row->len[col] == 0)
 		sqlite3_bind_null(st, i);
-		return;
-	}
-	adj_date_format(d, b);
-	sqlite3_bind_text(st, i, b, 10, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_text(st, i, row->field[col], (int)row->len[col], SQLITE_STATIC);
 }
 
 /* An optional period: an end without a start is an error, as is an end
@@ -107,6 +116,40 @@ period(adj_fields *f, int from_col, int to_col, adj_date *from, adj_date *to)
 		adj_fields_error(f, to_col, "an end without a start");
 	else if (*to != ADJ_DATE_NONE && *to < *from)
 		adj_fields_error(f, to_col, "ends before it starts");
+}
+
+static void
+collect_pairs(mctx *c)
+{
+	const adj_policy *p = c->policy;
+	for (size_t i = 0; i < p->nbenefits && !c->pairs_overflow; i++) {
+		const adj_benefit *b = &p->benefits[i];
+		size_t k;
+		for (k = 0; k < c->npairs; k++)
+			if (strcmp(c->pairs[k].scheme, b->scheme) == 0 &&
+			    strcmp(c->pairs[k].category, b->category) == 0)
+				break;
+		if (k < c->npairs)
+			continue;
+		if (c->npairs == MAX_PAIRS)
+			c->pairs_overflow = true;
+		else
+			c->pairs[c->npairs++] = (pair){b->scheme, b->category};
+	}
+}
+
+/* SPEC 4.4: a benefit of the scheme names the category, or the scheme has
+ * a "*" benefit. */
+static bool
+category_known(const mctx *c, const char *scheme, const char *category)
+{
+	if (c->pairs_overflow)
+		return adj_policy_category_known(c->policy, scheme, category);
+	for (size_t k = 0; k < c->npairs; k++)
+		if (strcmp(c->pairs[k].scheme, scheme) == 0 &&
+		    (strcmp(c->pairs[k].category, category) == 0 || strcmp(c->pairs[k].category, "*") == 0))
+			return true;
+	return false;
 }
 
 static int
@@ -126,7 +169,7 @@ member_row(void *vc, const adj_csv_row *row)
 	if (adj_field_text(&f, M_SCHEME, 32) && !adj_policy_scheme(c->policy, row->field[M_SCHEME]))
 		adj_fields_error(&f, M_SCHEME, "scheme \"%s\" is not in the policy", row->field[M_SCHEME]);
 	else if (adj_field_text(&f, M_CATEGORY, 64) &&
-	         !adj_policy_category_known(c->policy, row->field[M_SCHEME], row->field[M_CATEGORY]))
+	         !category_known(c, row->field[M_SCHEME], row->field[M_CATEGORY]))
 		adj_fields_error(&f, M_CATEGORY, "no benefit of scheme %s names category \"%s\"",
 		                 row->field[M_SCHEME], row->field[M_CATEGORY]);
 	adj_field_date(&f, M_ENROLLED_FROM, true, &m.enrolled_from);
@@ -155,15 +198,18 @@ member_row(void *vc, const adj_csv_row *row)
 	sqlite3_bind_text(u, 2, row->field[M_NAME], (int)row->len[M_NAME], SQLITE_STATIC);
 	sqlite3_bind_text(u, 3, row->field[M_SCHEME], (int)row->len[M_SCHEME], SQLITE_STATIC);
 	sqlite3_bind_text(u, 4, row->field[M_CATEGORY], (int)row->len[M_CATEGORY], SQLITE_STATIC);
+	/* the birth date is digits 7-14 of the id, validated above */
+	char birth[ADJ_DATE_TEXT] = {rid.id[6], rid.id[7], rid.id[8], rid.id[9], '-', rid.id[10],
+	                             rid.id[11], '-', rid.id[12], rid.id[13], '\0'};
 	sqlite3_bind_text(u, 5, sex, 1, SQLITE_STATIC);
-	bind_date(u, 6, rid.birth);
-	bind_date(u, 7, m.enrolled_from);
-	bind_date(u, 8, m.enrolled_to);
-	bind_date(u, 9, m.paid_through);
-	bind_date(u, 10, m.relief_from);
-	bind_date(u, 11, m.relief_to);
-	bind_date(u, 12, m.assist_from);
-	bind_date(u, 13, m.assist_to);
+	sqlite3_bind_text(u, 6, birth, 10, SQLITE_STATIC);
+	bind_field_date(u, 7, row, M_ENROLLED_FROM);
+	bind_field_date(u, 8, row, M_ENROLLED_TO);
+	bind_field_date(u, 9, row, M_PAID_THROUGH);
+	bind_field_date(u, 10, row, M_RELIEF_FROM);
+	bind_field_date(u, 11, row, M_RELIEF_TO);
+	bind_field_date(u, 12, row, M_ASSIST_FROM);
+	bind_field_date(u, 13, row, M_ASSIST_TO);
 	int s = sqlite3_step(u);
 	sqlite3_reset(u);
 	if (s != SQLITE_DONE)
@@ -197,6 +243,7 @@ adj_members_load(adj_catalog_summary *summary, adj_db *db, const adj_policy *pol
 	c.policy = policy;
 	c.display = display;
 	c.diags = diags;
+	collect_pairs(&c);
 	if (db) {
 		if ((rc = count_members(db, &before)) != 0)
 			return rc;

@@ -110,8 +110,10 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return ADJ_ENOMEM;
 	}
-	int oflags = (flags & ADJ_DB_READONLY) ? SQLITE_OPEN_READONLY
-	                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* one connection per process, used by one thread: no mutexes */
+	int oflags = SQLITE_OPEN_NOMUTEX | ((flags & ADJ_DB_READONLY)
+	                                        ? SQLITE_OPEN_READONLY
+	                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open the database: %s", path,
 		         db->sql ? sqlite3_errmsg(db->sql) : "out of memory");

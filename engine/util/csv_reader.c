@@ -12,6 +12,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,9 @@ feed_line(reader *r, struct csv_parser *p, const char *s, size_t n, int *open_re
 	return 0;
 }
 
+/* Lines are cut out of 64 KiB fread() blocks: no per-line locking or
+ * allocation (getline locks the stream on every call). A line longer than
+ * a block is assembled in `line`, up to ADJ_CSV_MAX_RECORD. */
 int
 adj_csv_read(const char *path, const char *display, const char *const *columns, size_t ncols,
              adj_csv_row_fn fn, void *ctx, adj_diags *diags)
@@ -258,11 +262,10 @@ adj_csv_read(const char *path, const char *display, const char *const *columns, 
 	reader r;
 	struct csv_parser p;
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	int open_record = 0;
-	int rc = 0;
+	enum { BLOCK = 64 * 1024 };
+	char *block = NULL, *line = NULL;
+	size_t line_len = 0, line_cap = 0, got;
+	int open_record = 0, eof = 0, rc = 0;
 
 	memset(&r, 0, sizeof r);
 	r.display = display;
@@ -277,26 +280,68 @@ adj_csv_read(const char *path, const char *display, const char *const *columns, 
 		adj_diags_add(diags, display, 0, "", "cannot open: %s", strerror(errno));
 		return errno == ENOENT ? ADJ_ENOINPUT : ADJ_EIO;
 	}
-	if ((rc = parser_init(&p)) != 0) {
+	block = malloc(BLOCK);
+	if (!block || (rc = parser_init(&p)) != 0) {
+		free(block);
 		fclose(f);
-		return rc;
+		return rc ? rc : ADJ_ENOMEM;
 	}
-	while (!r.stop && (got = getline(&line, &cap, f)) >= 0) {
-		const char *s = line;
-		size_t n = (size_t)got;
+	bool first = true, too_long = false;
+	while (!r.stop && !rc && !eof) {
+		got = fread(block, 1, BLOCK, f);
+		if (got < BLOCK)
+			eof = 1;
+		size_t pos = 0;
+		while (pos < got && !r.stop && !rc) {
+			const char *nl = memchr(block + pos, '\n', got - pos);
+			size_t take = nl ? (size_t)(nl - (block + pos)) + 1 : got - pos;
+			const char *s = block + pos;
+			size_t n = take;
+			pos += take;
+			if (line_len || !nl) {
+				/* a line spanning blocks: assemble it */
+				if (!too_long && line_len + take > ADJ_CSV_MAX_RECORD) {
+					adj_diags_add(diags, display, r.line + 1, "", "line longer than %d bytes",
+					              ADJ_CSV_MAX_RECORD);
+					r.stop = ADJ_EDATA;
+					too_long = true;
+					break;
+				}
+				if (line_len + take > line_cap) {
+					size_t cap = line_cap ? line_cap * 2 : BLOCK;
+					while (cap < line_len + take)
+						cap *= 2;
+					char *nb = realloc(line, cap);
+					if (!nb) {
+						rc = ADJ_ENOMEM;
+						break;
+					}
+					line = nb;
+					line_cap = cap;
+				}
+				memcpy(line + line_len, s, take);
+				line_len += take;
+				if (!nl && !eof)
+					continue; /* the rest comes with the next block */
+				s = line;
+				n = line_len;
+				line_len = 0;
+			}
+			r.line++;
+			if (first) {
+				first = false;
+				if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+					s += 3;
+					n -= 3;
+				}
+			}
+			rc = feed_line(&r, &p, s, n, &open_record);
+		}
+	}
+	/* a last line without a newline */
+	if (!rc && !r.stop && line_len) {
 		r.line++;
-		if (r.line == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
-			s += 3;
-			n -= 3;
-		}
-		if (n > ADJ_CSV_MAX_RECORD) {
-			adj_diags_add(diags, display, r.line, "", "line longer than %d bytes",
-			              ADJ_CSV_MAX_RECORD);
-			r.stop = ADJ_EDATA;
-			break;
-		}
-		if ((rc = feed_line(&r, &p, s, n, &open_record)) != 0)
-			break;
+		rc = feed_line(&r, &p, line, line_len, &open_record);
 	}
 	if (!rc && ferror(f)) {
 		adj_diags_add(diags, display, r.line, "", "read error");
@@ -314,6 +359,7 @@ adj_csv_read(const char *path, const char *display, const char *const *columns, 
 	if (!rc)
 		rc = r.stop;
 	csv_free(&p);
+	free(block);
 	free(line);
 	free(r.buf);
 	fclose(f);

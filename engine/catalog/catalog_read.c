@@ -403,8 +403,9 @@ check_sd_keys(ctx *c)
 /* ---- digest ------------------------------------------------------------ */
 
 /* The digest's input is buffered and fed to SHA-256 in large pieces;
- * integers go in as 8 little-endian bytes, strings with their NUL (a NULL
- * string as a lone 0x01 byte), so no two different rows spell the same. */
+ * integers go in as zigzag varints, strings with their NUL (a NULL string
+ * as a lone 0x01 byte): a prefix-free spelling, so no two different
+ * catalogs feed the hash the same bytes. */
 typedef struct hbuf {
 	adj_sha256 h;
 	unsigned char buf[8192];
@@ -438,10 +439,16 @@ h_str(hbuf *b, const char *s)
 static void
 h_int(hbuf *b, int64_t v)
 {
-	unsigned char le[8];
-	for (int i = 0; i < 8; i++)
-		le[i] = (unsigned char)((uint64_t)v >> (8 * i));
-	h_put(b, le, 8);
+	/* zigzag LEB128: small numbers (most fields) take one or two bytes */
+	uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+	unsigned char out[10];
+	size_t n = 0;
+	do {
+		unsigned char byte = z & 0x7f;
+		z >>= 7;
+		out[n++] = z ? (unsigned char)(byte | 0x80) : byte;
+	} while (z);
+	h_put(b, out, n);
 }
 
 /* SHA-256 over the canonical content: every parsed value of every row in
@@ -457,7 +464,7 @@ catalog_digest(adj_catalog *cat)
 		return ADJ_ENOMEM;
 	h->n = 0;
 	adj_sha256_init(&h->h);
-	h_str(h, "adjudicator-catalog-2");
+	h_str(h, "adjudicator-catalog-3");
 	for (int k = 0; k < ADJ_FMT_COUNT; k++)
 		h_str(h, p->format_src[k]);
 	for (size_t i = 0; i < p->nschemes; i++) {

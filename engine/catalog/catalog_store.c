@@ -158,44 +158,102 @@ done:
 	return rc;
 }
 
+/* Items go in by statements of ITEMS_PER_INSERT rows: the per-statement
+ * cost of SQLite (step, reset, bindings) then counts once per 32 rows, which
+ * is what brings a 100,000-item import down to a fraction of a second. */
+#define ITEMS_PER_INSERT 32
+#define ITEM_COLS 20
+
+static int
+prepare_item_insert(adj_db *db, sqlite3_stmt **st, int rows)
+{
+	char sql[ITEMS_PER_INSERT * (ITEM_COLS * 2 + 4) + 400];
+	size_t n = (size_t)snprintf(sql, sizeof sql,
+	                            "INSERT INTO item(version, file, line, code, name, class, coverage, "
+	                            "first_pay_bp, price_t1, price_t2, price_t3, cap, max_daily, "
+	                            "min_tier, diagnosis, sex, min_age, max_age, valid_from, valid_to) "
+	                            "VALUES ");
+	for (int r = 0; r < rows; r++) {
+		sql[n++] = r ? ',' : ' ';
+		sql[n++] = '(';
+		for (int c = 0; c < ITEM_COLS; c++) {
+			if (c)
+				sql[n++] = ',';
+			sql[n++] = '?';
+		}
+		sql[n++] = ')';
+	}
+	sql[n] = '\0';
+	return adj_db_prepare(db, st, sql);
+}
+
+/* Bind one item at parameter offset k (0-based row slot). The text of
+ * dates and the one-letter fields live in bufs until the step. */
+static void
+bind_item(sqlite3_stmt *st, int k, long v, const adj_item *it, char bufs[4][ADJ_DATE_TEXT])
+{
+	static const char *const cov[] = {"A", "B", "X"};
+	static const char *const sex[] = {"M", "F"};
+	int b = k * ITEM_COLS;
+	sqlite3_bind_int64(st, b + 1, v);
+	bind_text(st, b + 2, adj_item_file_name[it->file]);
+	sqlite3_bind_int64(st, b + 3, it->line);
+	bind_text(st, b + 4, it->code);
+	bind_text(st, b + 5, it->name);
+	bind_text(st, b + 6, adj_cost_class_name[it->cls]);
+	bind_text(st, b + 7, cov[it->coverage]);
+	if (it->coverage == ADJ_COV_B)
+		sqlite3_bind_int64(st, b + 8, it->first_pay);
+	else
+		sqlite3_bind_null(st, b + 8);
+	for (int t = 0; t < 3; t++)
+		bind_opt_int(st, b + 9 + t, it->price[t], -1);
+	bind_opt_int(st, b + 12, it->cap, -1);
+	bind_opt_int(st, b + 13, it->max_daily, -1);
+	bind_opt_int(st, b + 14, it->min_tier, 0);
+	bind_text(st, b + 15, it->diagnosis);
+	bind_text(st, b + 16, it->sex ? sex[it->sex == 'F'] : NULL);
+	bind_opt_int(st, b + 17, it->min_age, -1);
+	bind_opt_int(st, b + 18, it->max_age, -1);
+	adj_date_format(it->valid_from, bufs[0]);
+	sqlite3_bind_text(st, b + 19, bufs[0], 10, SQLITE_STATIC);
+	if (it->valid_to == ADJ_DATE_NONE) {
+		sqlite3_bind_null(st, b + 20);
+	} else {
+		adj_date_format(it->valid_to, bufs[1]);
+		sqlite3_bind_text(st, b + 20, bufs[1], 10, SQLITE_STATIC);
+	}
+}
+
 static int
 store_items(adj_db *db, adj_catalog *cat, long v)
 {
-	static const char *const cov[] = {"A", "B", "X"};
-	sqlite3_stmt *st;
-	int rc = adj_db_prepare(db, &st,
-	                        "INSERT INTO item(version, file, line, code, name, class, coverage, "
-	                        "first_pay_bp, price_t1, price_t2, price_t3, cap, max_daily, min_tier, "
-	                        "diagnosis, sex, min_age, max_age, valid_from, valid_to) "
-	                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	for (size_t i = 0; i < cat->nitems && !rc; i++) {
-		adj_item *it = &cat->items[i];
-		char sex[2] = {it->sex, '\0'};
-		sqlite3_bind_int64(st, 1, v);
-		bind_text(st, 2, adj_item_file_name[it->file]);
-		sqlite3_bind_int64(st, 3, it->line);
-		bind_text(st, 4, it->code);
-		bind_text(st, 5, it->name);
-		bind_text(st, 6, adj_cost_class_name[it->cls]);
-		bind_text(st, 7, cov[it->coverage]);
-		if (it->coverage == ADJ_COV_B)
-			sqlite3_bind_int64(st, 8, it->first_pay);
-		for (int t = 0; t < 3; t++)
-			bind_opt_int(st, 9 + t, it->price[t], -1);
-		bind_opt_int(st, 12, it->cap, -1);
-		bind_opt_int(st, 13, it->max_daily, -1);
-		bind_opt_int(st, 14, it->min_tier, 0);
-		bind_text(st, 15, it->diagnosis);
-		if (it->sex)
-			sqlite3_bind_text(st, 16, sex, 1, SQLITE_TRANSIENT);
-		bind_opt_int(st, 17, it->min_age, -1);
-		bind_opt_int(st, 18, it->max_age, -1);
-		bind_date(st, 19, it->valid_from);
-		bind_date(st, 20, it->valid_to);
-		if ((rc = step_done(db, st, "storing an item")) == 0)
-			it->row_id = sqlite3_last_insert_rowid(db->sql);
+	sqlite3_stmt *many = NULL, *one = NULL;
+	char (*bufs)[4][ADJ_DATE_TEXT] = malloc(ITEMS_PER_INSERT * sizeof *bufs);
+	int rc;
+
+	if (!bufs)
+		return ADJ_ENOMEM;
+	if ((rc = prepare_item_insert(db, &many, ITEMS_PER_INSERT)) ||
+	    (rc = prepare_item_insert(db, &one, 1)))
+		goto done;
+	for (size_t i = 0; i < cat->nitems && !rc;) {
+		size_t rows = cat->nitems - i >= ITEMS_PER_INSERT ? ITEMS_PER_INSERT : 1;
+		sqlite3_stmt *st = rows > 1 ? many : one;
+		for (size_t k = 0; k < rows; k++)
+			bind_item(st, (int)k, v, &cat->items[i + k], bufs[k]);
+		if ((rc = step_done(db, st, "storing items")) != 0)
+			break;
+		/* rows of one INSERT get consecutive rowids, the last one known */
+		int64_t last = sqlite3_last_insert_rowid(db->sql);
+		for (size_t k = 0; k < rows; k++)
+			cat->items[i + k].row_id = last - (int64_t)(rows - 1 - k);
+		i += rows;
 	}
-	sqlite3_finalize(st);
+done:
+	sqlite3_finalize(many);
+	sqlite3_finalize(one);
+	free(bufs);
 	return rc;
 }
 

@@ -1,0 +1,253 @@
+/*
+ * test_batch.c - a batch is recorded whole or not at all (SPEC 5, 7):
+ * refusal after many good claims, --dry-run, an existing -o file, and a
+ * process killed in the middle of a batch.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define BIN ADJUDICATOR_BIN
+#define CATALOG TEST_DATA_DIR "/catalog_e2e"
+
+extern char **environ;
+
+static char *tmp, db[4200];
+
+static void
+setup(void)
+{
+	tmp = t_tempdir();
+	snprintf(db, sizeof db, "%s/b.db", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "init", "--db", db, NULL}), 0);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "catalog", "import", CATALOG, "--db", db, NULL}), 0);
+	setenv("SOURCE_DATE_EPOCH", "86400", 1);
+}
+
+static void
+teardown(void)
+{
+	t_rmtree(tmp);
+	free(tmp);
+}
+
+TestSuite(batch, .init = setup, .fini = teardown);
+
+/* Write a batch of n outpatient claims (every 7th with a problem) to
+ * tmp/name; `tail` is written before </batch> (e.g. broken XML). */
+static char *
+write_batch(const char *name, const char *id, int n, const char *tail)
+{
+	static const char *const members[] = {"12010419521208341X", "120104195503153019",
+	                                      "12010319650808505X", "120101197511117077"};
+	char *path = malloc(4300);
+	snprintf(path, 4300, "%s/%s", tmp, name);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	           "<batch xmlns=\"urn:adjudicator:batch:1\" id=\"%s\" hospital=\"H12010300017\" "
+	           "created=\"2005-12-01T08:00:00\">\n", id);
+	for (int i = 0; i < n; i++) {
+		int day = 1 + i % 28, month = 1 + (i / 28) % 11;
+		fprintf(f,
+		        "  <claim id=\"MZ%07d\" type=\"outpatient\">\n"
+		        "    <member id=\"%s\"/>\n"
+		        "    <visit date=\"2005-%02d-%02d\"/>\n"
+		        "    <diagnosis code=\"I10.x00\" primary=\"true\"/>\n"
+		        "    <item seq=\"1\" code=\"XA01ABD075A002010100483\" date=\"2005-%02d-%02d\" qty=\"%d\" "
+		        "price=\"12.50\" amount=\"%d.%02d\"/>\n"
+		        "    <item seq=\"2\" code=\"%s\" date=\"2005-%02d-%02d\" qty=\"1\" price=\"30.00\" amount=\"30.00\"/>\n"
+		        "  </claim>\n",
+		        i, members[i % 4], month, day, month, day, 1 + i % 6, (1 + i % 6) * 1250 / 100,
+		        (1 + i % 6) * 1250 % 100, i % 7 == 3 ? "XA11AAK001D001010100333" : "002500000200000",
+		        month, day);
+	}
+	fputs(tail, f);
+	fputs("</batch>\n", f);
+	fclose(f);
+	return path;
+}
+
+/* The database content as one checksum: checkpoint, then hash the file. */
+static unsigned long long
+db_state(void)
+{
+	sqlite3 *s;
+	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	return t_file_sum(db);
+}
+
+static char *
+text_of(const char *sql)
+{
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	char *v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	return v;
+}
+
+static long
+count(const char *sql)
+{
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	long v = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	return v;
+}
+
+Test(batch, a_syntax_error_after_10000_good_claims_refuses_all_and_changes_nothing, .timeout = 300)
+{
+	char *good = write_batch("good.xml", "G1", 50, "");
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", good, "--db", db, "-o", "/dev/null", NULL}), 0);
+	unsigned long long before = db_state();
+	char *bad = write_batch("bad.xml", "B1", 10000, "  <claim id=\"broken\" type=\"outpatient\"><member id=\"x\"></claim>\n");
+	char out[4300], *err;
+	snprintf(out, sizeof out, "%s/r.xml", tmp);
+	int rc = t_run(NULL, &err, (const char *const[]){BIN, "adjudicate", bad, "--db", db, "-o", out, NULL});
+	cr_expect_eq(rc, 65);
+	cr_expect(strstr(err, "bad.xml:70003:") != NULL, "the message names the line: %s", err);
+	cr_expect(strstr(err, "B01") != NULL, "%s", err);
+	cr_expect_eq(access(out, F_OK), -1, "a refused batch writes no remittance");
+	cr_expect_eq(db_state(), before, "the database changed");
+	cr_expect_eq(count("SELECT count(*) FROM batch"), 1);
+	free(err);
+	free(good);
+	free(bad);
+}
+
+Test(batch, dry_run_writes_the_remittance_and_records_nothing)
+{
+	char *b = write_batch("b.xml", "D1", 30, "");
+	unsigned long long before = db_state();
+	char out[4300], out2[4300];
+	snprintf(out, sizeof out, "%s/dry.xml", tmp);
+	snprintf(out2, sizeof out2, "%s/real.xml", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, "--dry-run", NULL}), 0);
+	cr_expect_eq(db_state(), before);
+	cr_expect_eq(count("SELECT count(*) FROM batch"), 0);
+	/* the same batch for real gives the same remittance, and now records */
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out2, NULL}), 0);
+	cr_expect_eq(t_file_sum(out), t_file_sum(out2));
+	cr_expect_eq(count("SELECT count(*) FROM claim"), 30);
+	free(b);
+}
+
+Test(batch, an_existing_output_file_is_left_as_it_was_when_the_batch_is_refused)
+{
+	char *b = write_batch("b.xml", "E1", 3, "<oops/>\n");
+	t_write(tmp, "keep.xml", "precious\n");
+	char out[4300];
+	snprintf(out, sizeof out, "%s/keep.xml", tmp);
+	cr_expect_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, NULL}), 65);
+	char *text = t_read(out, NULL);
+	cr_expect_str_eq(text, "precious\n");
+	free(text);
+	free(b);
+}
+
+Test(batch, the_remittance_totals_equal_the_sums_of_its_claims)
+{
+	char *b = write_batch("b.xml", "T1", 200, "");
+	char out[4300];
+	snprintf(out, sizeof out, "%s/t.xml", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, NULL}), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claim"), 200);
+	/* the identity on every recorded claim */
+	cr_expect_eq(count("SELECT count(*) FROM claim WHERE billed != rejected + patient + pool + "
+	                   "relief + assistance + hospital_variance"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claim c WHERE billed != (SELECT sum(billed) FROM line "
+	                   "WHERE claim = c.id) OR in_policy != (SELECT sum(in_policy) FROM line WHERE "
+	                   "claim = c.id)"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM line WHERE billed != rejected + self_pay + over_cap + "
+	                   "first_pay + in_policy"), 0);
+	/* every 7th claim has an X item: adjusted, the rest accepted */
+	cr_expect_eq(count("SELECT count(*) FROM claim WHERE status = 'adjusted'"), 29);
+	char *text = t_read(out, NULL);
+	cr_expect(strstr(text, "<counts claims=\"200\" accepted=\"171\" adjusted=\"29\" rejected=\"0\" voided=\"0\"/>") != NULL);
+	free(text);
+	free(b);
+}
+
+/* Start the command in the background; return its pid. */
+static pid_t
+spawn(const char *const *argv)
+{
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	char *args[16];
+	size_t n = 0;
+	for (; argv[n]; n++)
+		args[n] = (char *)(uintptr_t)argv[n];
+	args[n] = NULL;
+	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, args, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+Test(batch, killing_the_process_mid_batch_leaves_no_trace_and_a_rerun_matches, .timeout = 300)
+{
+	char *b = write_batch("big.xml", "K1", 20000, "");
+	char out[4300], ref[4300], refdb[4300];
+	snprintf(out, sizeof out, "%s/k.xml", tmp);
+	snprintf(ref, sizeof ref, "%s/ref.xml", tmp);
+	/* the uninterrupted run, on a database of its own */
+	snprintf(refdb, sizeof refdb, "%s/ref.db", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "init", "--db", refdb, NULL}), 0);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "catalog", "import", CATALOG, "--db", refdb, NULL}), 0);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", b, "--db", refdb, "-o", ref, NULL}), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long full_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+
+	unsigned long long before = db_state();
+	int killed = 0;
+	for (int k = 1; k <= 5; k++) {
+		pid_t pid = spawn((const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, NULL});
+		usleep((useconds_t)(full_us * k / 12)); /* at most 5/12 of the way */
+		if (kill(pid, SIGKILL) == 0)
+			killed++;
+		int status;
+		waitpid(pid, &status, 0);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			break; /* finished before the kill: nothing left to test */
+		cr_expect_eq(db_state(), before, "kill %d left a trace", k);
+		cr_expect_eq(count("SELECT count(*) FROM batch"), 0);
+		char *ic = text_of("PRAGMA integrity_check");
+		cr_expect_str_eq(ic, "ok");
+		free(ic);
+		cr_expect_eq(access(out, F_OK), -1, "a killed run left a remittance");
+	}
+	cr_expect_gt(killed, 0);
+	char *err;
+	int rc = t_run(NULL, &err, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, NULL});
+	cr_assert_eq(rc, 0, "rerun: exit %d: %s", rc, err);
+	free(err);
+	cr_expect_eq(t_file_sum(out), t_file_sum(ref), "the rerun differs from the uninterrupted run");
+	free(b);
+}

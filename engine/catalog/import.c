@@ -17,6 +17,27 @@ static const char *const folder_files[] = {
 	"policy.xml", "drugs.csv", "treatments.csv", "facilities.csv", "single_disease.csv",
 	"hospitals.csv", "budgets.csv", "members.csv", NULL};
 
+/*
+ * Imports commit with synchronous=NORMAL: in WAL mode that skips the fsync
+ * at commit, never consistency. A power cut right after an import can lose
+ * the import (the maintainer runs it again), nothing else: the next batch
+ * commits with synchronous=FULL, and that fsync of the WAL makes every
+ * earlier frame durable too, so no ledger row can outlive the catalog
+ * version it refers to. It saves a 20 MB fsync on a 100,000-item catalog.
+ */
+static int
+begin_import(adj_db *db)
+{
+	int rc = adj_db_exec(db, "PRAGMA synchronous = NORMAL");
+	return rc ? rc : adj_db_begin(db);
+}
+
+static void
+end_import(adj_db *db)
+{
+	adj_db_exec(db, "PRAGMA synchronous = FULL");
+}
+
 static void
 summarise(adj_catalog_summary *s, const adj_catalog *cat)
 {
@@ -103,7 +124,7 @@ adj_catalog_import(adj_catalog_summary *summary, adj_db *db, const char *dir, ad
 		adj_catalog_free(cat);
 		return rc;
 	}
-	if ((rc = adj_db_begin(db)) != 0)
+	if ((rc = begin_import(db)) != 0)
 		goto done;
 	rc = adj_catalog_store(db, cat, dir, &unchanged);
 	if (rc == 0 && has_members_file(dir, path, sizeof path)) {
@@ -116,6 +137,7 @@ adj_catalog_import(adj_catalog_summary *summary, adj_db *db, const char *dir, ad
 		rc = adj_db_commit(db);
 	if (rc)
 		adj_db_rollback(db);
+	end_import(db);
 done:
 	adj_diags_sort(diags, folder_files);
 	summarise(summary, cat);
@@ -141,7 +163,7 @@ adj_members_import(adj_catalog_summary *summary, adj_db *db, const char *path, a
 		return rc;
 	}
 	const char *display = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	if ((rc = adj_db_begin(db)) == 0) {
+	if ((rc = begin_import(db)) == 0) {
 		size_t before = adj_diags_total(diags);
 		rc = adj_members_load(summary, db, &cat->policy, path, display, diags);
 		if (rc == 0 && adj_diags_total(diags) > before)
@@ -151,6 +173,7 @@ adj_members_import(adj_catalog_summary *summary, adj_db *db, const char *path, a
 		if (rc)
 			adj_db_rollback(db);
 	}
+	end_import(db);
 	if (summary)
 		summary->version = cat->version;
 	adj_catalog_free(cat);

@@ -42,17 +42,21 @@ on_close(void *ctx)
 }
 
 int
-adj_remit_open(adj_remit **out, const char *path)
+adj_remit_open(adj_remit **out, int fd)
 {
 	adj_remit *r = calloc(1, sizeof *r);
 	*out = NULL;
 	if (!r)
 		return ADJ_ENOMEM;
-	r->f = fopen(path, "wb");
+	int own = dup(fd);
+	r->f = own >= 0 ? fdopen(own, "wb") : NULL;
 	if (!r->f) {
+		if (own >= 0)
+			close(own);
 		free(r);
 		return ADJ_ECANTCREATE;
 	}
+	setvbuf(r->f, NULL, _IOFBF, 1 << 16);
 	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(on_write, on_close, r, NULL);
 	r->w = ob ? xmlNewTextWriter(ob) : NULL;
 	if (!r->w) {

@@ -19,7 +19,9 @@ typedef struct adj_totals {
 	adj_fen amt[ADJ_AMT_COUNT];
 } adj_totals;
 
-int adj_remit_open(adj_remit **out, const char *path);
+/* Write to the open file descriptor fd (not closed by the writer: the
+ * caller publishes or discards the file). */
+int adj_remit_open(adj_remit **out, int fd);
 
 int adj_remit_begin(adj_remit *r, const char *batch_id, const char *hospital,
                     const char *adjudicated);

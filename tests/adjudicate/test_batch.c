@@ -4,6 +4,7 @@
  * process killed in the middle of a batch.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <signal.h>
@@ -209,6 +210,20 @@ spawn(const char *const *argv)
 	return pid;
 }
 
+/* Files in tmp whose name starts with prefix. */
+static int
+files_named_like(const char *prefix)
+{
+	DIR *d = opendir(tmp);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
 Test(batch, killing_the_process_mid_batch_leaves_no_trace_and_a_rerun_matches, .timeout = 300)
 {
 	char *b = write_batch("big.xml", "K1", 20000, "");
@@ -242,6 +257,7 @@ Test(batch, killing_the_process_mid_batch_leaves_no_trace_and_a_rerun_matches, .
 		cr_expect_str_eq(ic, "ok");
 		free(ic);
 		cr_expect_eq(access(out, F_OK), -1, "a killed run left a remittance");
+		cr_expect_eq(files_named_like("k.xml"), 0, "a killed run left a temporary file");
 	}
 	cr_expect_gt(killed, 0);
 	char *err;

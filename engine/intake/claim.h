@@ -24,6 +24,7 @@
 #define ADJ_MAX_PROCEDURES 200
 #define ADJ_MAX_ATTR_BYTES 4096
 #define ADJ_MAX_DEPTH 32
+#define ADJ_MAX_CLAIM_BYTES (64 * 1024 * 1024) /* text of one claim, in its arena */
 
 typedef struct adj_item_raw {
 	const char *seq, *code, *date, *qty, *price, *amount;

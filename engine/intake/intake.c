@@ -80,8 +80,9 @@ attr_copy(intake *in, const xmlChar **a)
 		return NULL;
 	}
 	const char *s = adj_arena_strndup(&in->arena, (const char *)a[3], n);
-	if (!s)
-		stop(in, ADJ_ENOMEM, ADJ_R_B01, "out of memory");
+	if (!s) /* the arena's cap (or the machine's memory): a size limit */
+		stop(in, ADJ_EDATA, ADJ_R_B01, "a claim holds more than %d MB of text",
+		     ADJ_MAX_CLAIM_BYTES >> 20);
 	return s;
 }
 
@@ -363,7 +364,7 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 	in.on_claim = on_claim;
 	in.ctx = ctx;
 	in.err = err;
-	adj_arena_init(&in.arena, 64u * 1024 * 1024);
+	adj_arena_init(&in.arena, ADJ_MAX_CLAIM_BYTES);
 
 	buf = malloc(ADJ_INTAKE_CHUNK);
 	if (!buf)

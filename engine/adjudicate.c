@@ -744,8 +744,8 @@ on_header(void *vE, const adj_batch_header *h, adj_batch_error *err)
 	err->code = ADJ_R_B02;
 	if (!h->id || !adj_claim_id_ok(h->id)) {
 		snprintf(err->message, sizeof err->message,
-		         "batch id %s is not 1-64 characters without control characters",
-		         h->id ? "" : "missing:");
+		         "batch id \"%.80s%s\" is not 1-64 characters without control characters",
+		         h->id ? h->id : "", h->id && strlen(h->id) > 80 ? "..." : "");
 		return ADJ_EDATA;
 	}
 	const adj_pattern *hf = E->cat->policy.format[ADJ_FMT_HOSPITAL];

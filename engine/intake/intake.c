@@ -346,6 +346,7 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 	int rc = 0;
 
 	adj_xml_harden();
+	adj_xml_clear_generic_error();
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.startElementNs = on_start;
@@ -400,7 +401,12 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 			if (!in.stop_rc) {
 				in.stop_rc = ADJ_EDATA;
 				err->code = ADJ_R_B01;
-				snprintf(err->message, sizeof err->message, "not well-formed XML");
+				err->line = xmlSAX2GetLineNumber(in.ctxt);
+				err->column = xmlSAX2GetColumnNumber(in.ctxt);
+				const char *g = adj_xml_generic_error();
+				snprintf(err->message, sizeof err->message, "%s%s",
+				         g[0] ? "bytes invalid in the declared encoding: " : "not well-formed XML",
+				         g);
 			}
 		}
 		if (got == 0)
@@ -414,7 +420,9 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 	if (!rc && !in.stop_rc && !in.ctxt->wellFormed) {
 		in.stop_rc = ADJ_EDATA;
 		err->code = ADJ_R_B01;
-		snprintf(err->message, sizeof err->message, "not well-formed XML");
+		const char *g = adj_xml_generic_error();
+		snprintf(err->message, sizeof err->message, "%s%s",
+		         g[0] ? "bytes invalid in the declared encoding: " : "not well-formed XML", g);
 	}
 	if (!rc)
 		rc = in.stop_rc;

@@ -9,6 +9,9 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
 static xmlParserInputPtr
 deny_all(const char *url, const char *id, xmlParserCtxtPtr ctxt)
@@ -17,6 +20,39 @@ deny_all(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 	(void)id;
 	(void)ctxt;
 	return NULL;
+}
+
+/* libxml2's "generic" errors (the encoding layer reports through them) go
+ * to stderr by default; the library never prints, so they are kept here,
+ * the first line of the first one, for the caller to put in its message. */
+static char generic[300];
+
+static void
+keep_generic(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	size_t n = strlen(generic);
+	if (n + 1 >= sizeof generic || strchr(generic, '\n'))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(generic + n, sizeof generic - n, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+adj_xml_generic_error(void)
+{
+	char *nl = strchr(generic, '\n');
+	if (nl)
+		*nl = '\0';
+	return generic;
+}
+
+void
+adj_xml_clear_generic_error(void)
+{
+	generic[0] = '\0';
 }
 
 void
@@ -28,5 +64,6 @@ adj_xml_harden(void)
 		return;
 	xmlInitParser();
 	xmlSetExternalEntityLoader(deny_all);
+	xmlSetGenericErrorFunc(NULL, keep_generic);
 	done = 1;
 }

@@ -14,4 +14,9 @@
  * (process-wide; idempotent). */
 void adj_xml_harden(void);
 
+/* The first line of the first error libxml2 reported outside a parser
+ * context since the last clear (encoding errors, mostly), or "". */
+const char *adj_xml_generic_error(void);
+void adj_xml_clear_generic_error(void);
+
 #endif

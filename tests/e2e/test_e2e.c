@@ -5,7 +5,9 @@
  *   catalog       a line naming the catalog folder (relative to tests/data/),
  *                 imported into a fresh database;
  *   members.csv   optional: a registry file imported after the catalog;
- *   batches/NAME.xml adjudicated in name order with SOURCE_DATE_EPOCH=0;
+ *   batches/NAME.xml adjudicated in name order with SOURCE_DATE_EPOCH=0
+ *                 (or `batches` a file naming a folder relative to
+ *                 tests/data/, such as the sample batches of claims/);
  *   expected/NAME.xml      the remittance, compared byte for byte; or
  *   expected/NAME.refused  first line the exit status, then a text the
  *                          error output must contain.
@@ -84,12 +86,21 @@ run_case(const char *name, int *failures)
 		free(err);
 	}
 
+	char bdir[4400];
 	snprintf(path, sizeof path, "%s/batches", dir);
-	char **batches = list(path, ".xml");
+	char *named = t_read(path, NULL); /* NULL for a folder */
+	if (named && named[0]) {
+		named[strcspn(named, "\n")] = '\0';
+		snprintf(bdir, sizeof bdir, "%s/%s", TEST_DATA_DIR, named);
+	} else {
+		snprintf(bdir, sizeof bdir, "%s", path);
+	}
+	free(named);
+	char **batches = list(bdir, ".xml");
 	setenv("SOURCE_DATE_EPOCH", "0", 1);
 	for (char **b = batches; *b; b++) {
-		char batch[4400], exp[4400], refused[4400];
-		snprintf(batch, sizeof batch, "%s/batches/%s", dir, *b);
+		char batch[4800], exp[4400], refused[4400];
+		snprintf(batch, sizeof batch, "%s/%s", bdir, *b);
 		snprintf(out, sizeof out, "%s/%s", tmp, *b);
 		snprintf(exp, sizeof exp, "%s/expected/%s", dir, *b);
 		snprintf(refused, sizeof refused, "%s/expected/%.*s.refused", dir, (int)strlen(*b) - 4, *b);

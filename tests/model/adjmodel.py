@@ -471,14 +471,34 @@ def decode_batch(data):
             enc = info.name
     try:
         text = body.decode(enc, errors='strict')
-    except (UnicodeDecodeError, LookupError) as e:
-        raise Refused('B01', 'bytes invalid in %s: %s' % (enc, e))
+    except UnicodeDecodeError as e:
+        r = Refused('B01', 'bytes invalid in %s: %s' % (enc, e))
+        r.prefix = body[:e.start].decode(enc, errors='ignore')
+        raise r
+    except LookupError as e:
+        raise Refused('B01', 'unknown encoding %s: %s' % (enc, e))
     return text
 
 
-def parse_batch_xml(data):
-    """-> root Elem, or raises Refused('B01')."""
-    text = decode_batch(data)
+XML_WS = ' \t\r\n'
+
+
+def parse_batch_xml(data, header_check=None):
+    """-> root Elem, or raises Refused.
+
+    Problems are reported in document order, as a streaming reader meets
+    them: a DOCTYPE or an encoding / well-formedness error before the end of
+    the root's start tag is B01; then header_check(root) (B02-B04) runs on
+    the root's start tag; then a child of <batch> other than <claim> or
+    non-whitespace text directly in <batch> (B02) and any later
+    well-formedness or encoding error (B01), whichever comes first."""
+    try:
+        text = decode_batch(data)
+        bad_tail = None
+    except Refused as e:
+        if getattr(e, 'prefix', None) is None:
+            raise
+        text, bad_tail = e.prefix, e
     p = expat.ParserCreate(namespace_separator=' ')
     p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     stack = []
@@ -496,17 +516,24 @@ def parse_batch_xml(data):
             a[k] = v
         e = Elem(ns, local, a)
         if stack:
+            if len(stack) == 1 and (ns != BATCH_NS or local != 'claim'):
+                raise Refused('B02', 'child %s of batch (line %d)' % (local, p.CurrentLineNumber))
             stack[-1].children.append(e)
         else:
             result.append(e)
+            if header_check is not None:
+                header_check(e)
         stack.append(e)
 
     def end(name):
         stack.pop()
 
     def chars(data):
-        if stack:
-            stack[-1].text.append(data)
+        if not stack:
+            return
+        if len(stack) == 1 and data.strip(XML_WS):
+            raise Refused('B02', 'text in batch (line %d)' % p.CurrentLineNumber)
+        stack[-1].text.append(data)
 
     def doctype(*args):
         raise Refused('B01', 'a DOCTYPE is not allowed (line %d)' % p.CurrentLineNumber)
@@ -520,9 +547,11 @@ def parse_batch_xml(data):
     p.StartDoctypeDeclHandler = doctype
     p.EntityDeclHandler = entity
     try:
-        p.Parse(text, True)
+        p.Parse(text, bad_tail is None)
     except expat.ExpatError as e:
         raise Refused('B01', 'not well-formed: %s' % e)
+    if bad_tail is not None:
+        raise Refused('B01', bad_tail.msg)
     if not result:
         raise Refused('B01', 'no root element')
     return result[0]
@@ -546,7 +575,8 @@ DATETIME_RE = re.compile(
 
 
 def is_xs_datetime(s):
-    m = DATETIME_RE.fullmatch(s or '')
+    s = (s or '').strip(XML_WS)  # xs:dateTime has whiteSpace collapse
+    m = DATETIME_RE.fullmatch(s)
     if not m:
         return False
     year, mon, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -575,6 +605,13 @@ XS_BOOL = {'true': True, '1': True, 'false': False, '0': False}
 SEQ_RE = re.compile(r'[1-9][0-9]{0,8}')
 CLAIM_TYPES = ('inpatient', 'special-outpatient', 'outpatient')
 CLAIM_CHILDREN = ('member', 'stay', 'visit', 'diagnosis', 'procedure', 'item')
+
+
+def has_text(e):
+    """Non-whitespace character data anywhere in the element."""
+    if ''.join(e.text).strip(XML_WS):
+        return True
+    return any(has_text(c) for c in e.children)
 
 
 class ItemIn:
@@ -621,11 +658,16 @@ class ClaimIn:
             elif c.name == 'visit':
                 self.visits.append(c.attrs.get('date'))
             elif c.name == 'diagnosis':
-                self.diagnoses.append((c.attrs.get('code'), c.attrs.get('primary')))
+                prim = c.attrs.get('primary')
+                if prim is not None:
+                    prim = prim.strip(XML_WS)  # xs:boolean has whiteSpace collapse
+                self.diagnoses.append((c.attrs.get('code'), prim))
             elif c.name == 'procedure':
                 self.procedures.append(c.attrs.get('code'))
             elif c.name == 'item':
                 self.items.append(ItemIn(c))
+        if has_text(e):
+            self.c01.append('text content in the claim')
         self.member_raw = self.members[0] if self.members else None
         self.member = norm_member(self.member_raw)
         # C01 checks
@@ -754,8 +796,15 @@ class ItemOut:
 
 
 class Model:
-    def __init__(self, catalog_dir, verbose=False):
+    def __init__(self, catalog_dir, verbose=False, duplicates='latest'):
         self.catalog = None
+        # A claim whose id is already held by a live claim but that is
+        # rejected by C01-C06 (checked before C07) is recorded too (SPEC 5.1:
+        # only C07 rejections are not recorded), so two live records can share
+        # an id.  The SPEC does not say which one a later void or replacement
+        # names: 'latest' (default) takes the most recent one, 'earliest' the
+        # first; 'skip' does not record such a claim at all.
+        self.duplicates = duplicates
         self.members = {}
         self.acc = {}  # (member, scheme, year, group) -> dict
         self.pool_tot = {}  # (hospital, year) -> fen
@@ -779,7 +828,10 @@ class Model:
     # -- records ----------------------------------------------------------
     def live_record(self, hospital, cid):
         """The recorded, not voided claim with this id at this hospital."""
-        for rec in self.records.get((hospital, cid), ()):
+        recs = self.records.get((hospital, cid), ())
+        if self.duplicates == 'latest':
+            recs = reversed(recs)
+        for rec in recs:
             if not rec.voided:
                 return rec
         return None
@@ -806,26 +858,29 @@ class Model:
 
     def adjudicate_bytes(self, data):
         """-> (hospital, batch id, [ClaimOut]) or raises Refused."""
-        root = parse_batch_xml(data)
         fmt = self.catalog.formats
-        if root.ns != BATCH_NS or root.name != 'batch':
-            raise Refused('B02', 'root is not {%s}batch' % BATCH_NS)
-        bid = root.attrs.get('id')
-        hosp = root.attrs.get('hospital')
-        created = root.attrs.get('created')
-        if not is_id(bid):
-            raise Refused('B02', 'bad batch id')
-        if hosp is None or not pmatch(fmt.get('hospital', ''), hosp):
-            raise Refused('B02', 'bad hospital code')
-        if created is None or not is_xs_datetime(created):
-            raise Refused('B02', 'bad created')
-        for c in root.children:
-            if c.ns != BATCH_NS or c.name != 'claim':
-                raise Refused('B02', 'child %s of batch' % c.name)
-        if hosp not in self.catalog.hospitals:
-            raise Refused('B03', 'unknown hospital %s' % hosp)
-        if (hosp, bid) in self.batches:
-            raise Refused('B04', 'batch %s already adjudicated for %s' % (bid, hosp))
+        header = {}
+
+        def header_check(root):
+            if root.ns != BATCH_NS or root.name != 'batch':
+                raise Refused('B02', 'root is not {%s}batch' % BATCH_NS)
+            bid = root.attrs.get('id')
+            hosp = root.attrs.get('hospital')
+            created = root.attrs.get('created')
+            if not is_id(bid):
+                raise Refused('B02', 'bad batch id')
+            if hosp is None or not pmatch(fmt.get('hospital', ''), hosp):
+                raise Refused('B02', 'bad hospital code')
+            if created is None or not is_xs_datetime(created):
+                raise Refused('B02', 'bad created')
+            if hosp not in self.catalog.hospitals:
+                raise Refused('B03', 'unknown hospital %s' % hosp)
+            if (hosp, bid) in self.batches:
+                raise Refused('B04', 'batch %s already adjudicated for %s' % (bid, hosp))
+            header['bid'], header['hosp'] = bid, hosp
+
+        root = parse_batch_xml(data, header_check)
+        bid, hosp = header['bid'], header['hosp']
         out = []
         for c in root.children:
             out.append(self.adjudicate_claim(ClaimIn(c, fmt), hosp))
@@ -852,6 +907,8 @@ class Model:
                     out.items.append(io)
             tot = sum(i.amounts['billed'] for i in out.items)
             out.amounts['billed'] = out.amounts['rejected'] = tot
+        if record and self.duplicates == 'skip' and self.live_record(hosp, c.id) is not None:
+            record = False
         if record and is_id(c.id):
             rec = Record(hosp, c.id, c.is_void, 'rejected', c.member, out.method, dict(out.amounts))
             self.record(rec)
@@ -862,8 +919,12 @@ class Model:
             return self.adjudicate_void(c, hosp)
         cat = self.catalog
         H = cat.hospitals[hosp]
-        # replacement rule: a rejected replacement reusing its original's id is not recorded
-        rec_if_rejected = not (c.replaces is not None and c.replaces == c.id)
+        # a rejected replacement that reuses its original's id is not recorded
+        # (only when that original exists: a recorded claim of this hospital
+        # with that id, voided or not; a replacement naming an unknown claim is
+        # recorded like any rejected claim)
+        original_exists = c.replaces is not None and bool(self.records.get((hosp, c.replaces)))
+        rec_if_rejected = not (original_exists and c.replaces == c.id)
         if c.c01:
             return self.reject(c, hosp, 'C01', '; '.join(c.c01), record=rec_if_rejected)
         rid = parse_resident_id(c.member_raw)
@@ -882,8 +943,7 @@ class Model:
                 (H.schemes is not None and m.scheme not in H.schemes):
             return self.reject(c, hosp, 'C06', 'not designated', record=rec_if_rejected)
         target = self.live_record(hosp, c.replaces) if c.replaces is not None else None
-        existing = self.live_record(hosp, c.id)
-        if existing is not None and existing is not target:
+        if any(not rec.voided and rec is not target for rec in self.records.get((hosp, c.id), ())):
             return self.reject(c, hosp, 'C07', 'claim id used', record=False)
         if c.type == 'inpatient':
             a2 = c.admitted
@@ -1218,7 +1278,7 @@ class Model:
             return self.reject(c, hosp, 'C02', 'member id invalid')
         if self.members.get(c.member) is None:
             return self.reject(c, hosp, 'C03', 'member unknown')
-        if self.live_record(hosp, c.id) is not None:
+        if any(not rec.voided for rec in self.records.get((hosp, c.id), ())):
             return self.reject(c, hosp, 'C07', 'claim id used', record=False)
         target = self.live_record(hosp, c.voids)
         if target is None or target.is_void or target.member != c.member:
@@ -1295,9 +1355,12 @@ def main(argv=None):
     ap.add_argument('--members', action='append', default=[], help='extra member registry file (repeatable)')
     ap.add_argument('--out', required=True, help='output folder')
     ap.add_argument('-v', '--verbose', action='store_true', help='trace the benefit arithmetic on stderr')
+    ap.add_argument('--duplicates', choices=('latest', 'earliest', 'skip'), default='latest',
+                    help='which recorded claim a void or replacement names when a claim rejected by C01-C06 '
+                         'shares its id with a live claim (see README)')
     ap.add_argument('batches', nargs='*', help='batch files; @members=FILE and @catalog=DIR between them')
     args = ap.parse_args(argv)
-    model = Model(args.catalog, verbose=args.verbose)
+    model = Model(args.catalog, verbose=args.verbose, duplicates=args.duplicates)
     for f in args.members:
         model.import_members(f)
     os.makedirs(args.out, exist_ok=True)
@@ -1312,10 +1375,11 @@ def main(argv=None):
             continue
         name = os.path.basename(b)
         dest = os.path.join(args.out, name)
+        refused = os.path.join(args.out, os.path.splitext(name)[0] + '.refused')
         try:
             hosp, bid, claims = model.adjudicate_file(b)
         except Refused as e:
-            with open(dest + '.refused', 'w', encoding='utf-8') as f:
+            with open(refused, 'w', encoding='utf-8') as f:
                 f.write(e.code + '\n')
             if os.path.exists(dest):
                 os.remove(dest)
@@ -1326,8 +1390,8 @@ def main(argv=None):
         with open(tmp, 'w', encoding='utf-8', newline='\n') as f:
             f.write(text)
         os.replace(tmp, dest)
-        if os.path.exists(dest + '.refused'):
-            os.remove(dest + '.refused')
+        if os.path.exists(refused):
+            os.remove(refused)
     return status
 
 

@@ -10,7 +10,7 @@ list of reason codes), every item in order (seq, status, the six amounts, the
 list of reason codes), and the totals (counts and amounts).  Reason messages
 and values are ignored.  Unexpected or missing attributes and elements are
 reported too.  With --dir, every *.xml and *.refused file of either folder is
-compared (.refused files by their stripped content, i.e. the B code).
+compared (.refused files by the B code they name, B01-B04).
 
 Options:
   --unordered-reasons   compare reason codes as sorted lists (default: in order)
@@ -21,6 +21,8 @@ Exit status: 0 identical, 1 different, 2 usage or unreadable input.
 """
 
 import os
+import re
+import signal
 import sys
 import xml.etree.ElementTree as ET
 
@@ -30,6 +32,7 @@ AMOUNTS = ('billed', 'rejected', 'self-pay', 'over-cap', 'first-pay', 'in-policy
            'deductible', 'coinsurance', 'pool', 'over-pool', 'relief', 'assistance',
            'patient', 'hospital-variance', 'withheld')
 ITEM_AMOUNTS = AMOUNTS[:6]
+BCODE = re.compile(r'B0[1-4]')
 COUNTS = ('claims', 'accepted', 'adjusted', 'rejected', 'voided')
 
 
@@ -174,6 +177,11 @@ def compare_files(pe, pa, opts, label=''):
         except OSError as e:
             print('compare: %s' % e, file=sys.stderr)
             return 2
+        # compare the B code each file names (other text, e.g. an exit status
+        # or a message, is ignored); files naming no B code compare verbatim
+        bx, by = BCODE.search(x), BCODE.search(y)
+        if bx and by:
+            x, y = bx.group(0), by.group(0)
         if x != y:
             d.add('refused', 'code', x, y)
         return 1 if d.n else 0
@@ -227,4 +235,6 @@ def main(argv):
 
 
 if __name__ == '__main__':
+    if hasattr(signal, 'SIGPIPE'):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main(sys.argv[1:]))

@@ -6,7 +6,7 @@
 #
 # ADJUDICATOR (default build/engine/adjudicator) is the engine binary;
 # SOURCE_DATE_EPOCH defaults to 0.  A refused batch (exit 65) gives
-# OUTDIR/<name>.refused holding the first B code found on stderr.
+# OUTDIR/<name without .xml>.refused holding the first B code found on stderr.
 set -u
 A=${ADJUDICATOR:-build/engine/adjudicator}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
@@ -22,12 +22,12 @@ while [ $# -gt 0 ]; do
 	@members=*) "$A" members import "${1#@members=}" --db "$db" >/dev/null || exit 1; shift ;;
 	@catalog=*) "$A" catalog import "${1#@catalog=}" --db "$db" >/dev/null || exit 1; shift ;;
 	*)
-		name=$(basename "$1")
-		rm -f "$out/$name" "$out/$name.refused"
+		name=$(basename "$1"); stem=${name%.*}
+		rm -f "$out/$name" "$out/$stem.refused"
 		"$A" adjudicate "$1" --db "$db" -o "$out/$name" 2>"$out/$name.stderr"
 		rc=$?
 		if [ $rc -eq 65 ]; then
-			grep -o 'B0[1-4]' "$out/$name.stderr" | head -n 1 >"$out/$name.refused"
+			grep -o 'B0[1-4]' "$out/$name.stderr" | head -n 1 >"$out/$stem.refused"
 		elif [ $rc -ne 0 ]; then
 			echo "run_engine: $name: exit status $rc" >&2
 			cat "$out/$name.stderr" >&2

@@ -267,3 +267,36 @@ Test(batch, killing_the_process_mid_batch_leaves_no_trace_and_a_rerun_matches, .
 	cr_expect_eq(t_file_sum(out), t_file_sum(ref), "the rerun differs from the uninterrupted run");
 	free(b);
 }
+
+/* The identities of SPEC 5.2 and 5.4 on every claim and line of a generated
+ * batch with a 20% share of problems of every kind (bench/identities.sh
+ * runs the same checks on 100,000 claims). */
+Test(batch, identities_hold_on_every_claim_of_a_generated_batch, .timeout = 300)
+{
+	char batch[4300], out[4300];
+	snprintf(batch, sizeof batch, "%s/gen.xml", tmp);
+	snprintf(out, sizeof out, "%s/gen-r.xml", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "catalog", "import", SOURCE_ROOT "/catalogs", "--db", db, NULL}), 0);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){GEN_BATCH_BIN, "--catalog", SOURCE_ROOT "/catalogs",
+	                                                     "--hospital", "H12010400002", "--claims", "3000",
+	                                                     "--problems", "20", "--seed", "11", "-o", batch, NULL}), 0);
+	char *err;
+	int rc = t_run(NULL, &err, (const char *const[]){BIN, "adjudicate", batch, "--db", db, "-o", out, NULL});
+	cr_assert_eq(rc, 0, "%s", err);
+	free(err);
+	cr_expect_eq(count("SELECT count(*) FROM claim"), 3000);
+	cr_expect_eq(count("SELECT count(*) FROM line WHERE billed != rejected + self_pay + over_cap + first_pay + in_policy"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claim WHERE billed != rejected + patient + pool + relief + assistance + hospital_variance"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claim c JOIN (SELECT claim, sum(billed) b, sum(in_policy) i, sum(self_pay) s FROM line GROUP BY claim) l ON l.claim = c.id WHERE c.kind != 'void' AND (c.billed != l.b OR c.in_policy != l.i OR c.self_pay != l.s)"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claim WHERE counted AND deductible + coinsurance + pool + over_pool != in_policy - hospital_variance"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claim WHERE counted AND patient != self_pay + over_cap + first_pay + deductible + coinsurance + over_pool - relief - assistance"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claim WHERE status = 'rejected' AND (rejected != billed OR pool + relief + assistance + withheld != 0)"), 0);
+	/* every kind of outcome occurred */
+	cr_expect_gt(count("SELECT count(*) FROM claim WHERE status = 'rejected'"), 100);
+	cr_expect_gt(count("SELECT count(*) FROM claim WHERE status = 'voided'"), 10);
+	cr_expect_gt(count("SELECT count(*) FROM (SELECT code FROM reason UNION SELECT reason FROM claim WHERE reason IS NOT NULL)"), 30);
+	/* the hospital's pool total is the sum of its claims not voided */
+	cr_expect_eq(count("SELECT count(*) FROM hospital_year h WHERE pool != (SELECT coalesce(sum(pool), 0) FROM claim c WHERE c.hospital = h.hospital AND c.year = h.year AND c.voided_by IS NULL AND c.kind != 'void' AND c.recorded)"), 0);
+	/* every accumulator is the sum of its member's counted claims not voided */
+	cr_expect_eq(count("SELECT count(*) FROM accumulator a WHERE pool != (SELECT coalesce(sum(pool), 0) FROM claim c WHERE c.member = a.member AND c.scheme = a.scheme AND c.year = a.year AND c.grp = a.grp AND c.counted AND c.voided_by IS NULL) OR claims != (SELECT count(*) FROM claim c WHERE c.member = a.member AND c.scheme = a.scheme AND c.year = a.year AND c.grp = a.grp AND c.counted AND c.voided_by IS NULL)"), 0);
+}

@@ -483,7 +483,12 @@ def decode_batch(data):
 XML_WS = ' \t\r\n'
 
 
-def parse_batch_xml(data, header_check=None):
+# Size limits (B01).  The SPEC names "a size limit" without values; these are
+# the values published for hospital IT staff in claims/README.md.
+LIMITS = {'items': 20000, 'diagnosis': 200, 'procedure': 200, 'attribute_bytes': 4096, 'depth': 32}
+
+
+def parse_batch_xml(data, header_check=None, limits=LIMITS):
     """-> root Elem, or raises Refused.
 
     Problems are reported in document order, as a streaming reader meets
@@ -515,6 +520,20 @@ def parse_batch_xml(data, header_check=None):
                 continue  # namespaced attributes (xml:lang, ...) are ignored
             a[k] = v
         e = Elem(ns, local, a)
+        if limits:
+            if len(stack) + 1 > limits['depth']:
+                raise Refused('B01', 'elements nested deeper than %d (line %d)'
+                              % (limits['depth'], p.CurrentLineNumber))
+            for v in attrs.values():
+                if len(v.encode('utf-8')) > limits['attribute_bytes']:
+                    raise Refused('B01', 'an attribute value longer than %d bytes (line %d)'
+                                  % (limits['attribute_bytes'], p.CurrentLineNumber))
+            if len(stack) == 2 and ns == BATCH_NS and local in ('item', 'diagnosis', 'procedure'):
+                key = 'items' if local == 'item' else local
+                n = sum(1 for x in stack[-1].children if x.ns == BATCH_NS and x.name == local) + 1
+                if n > limits[key]:
+                    raise Refused('B01', 'claim has more than %d %s (line %d)'
+                                  % (limits[key], key, p.CurrentLineNumber))
         if stack:
             if len(stack) == 1 and (ns != BATCH_NS or local != 'claim'):
                 raise Refused('B02', 'child %s of batch (line %d)' % (local, p.CurrentLineNumber))
@@ -796,7 +815,7 @@ class ItemOut:
 
 
 class Model:
-    def __init__(self, catalog_dir, verbose=False, duplicates='latest'):
+    def __init__(self, catalog_dir, verbose=False, duplicates='latest', limits=True):
         self.catalog = None
         # A claim whose id is already held by a live claim but that is
         # rejected by C01-C06 (checked before C07) is recorded too (SPEC 5.1:
@@ -805,6 +824,7 @@ class Model:
         # names: 'latest' (default) takes the most recent one, 'earliest' the
         # first; 'skip' does not record such a claim at all.
         self.duplicates = duplicates
+        self.limits = limits
         self.members = {}
         self.acc = {}  # (member, scheme, year, group) -> dict
         self.pool_tot = {}  # (hospital, year) -> fen
@@ -879,7 +899,7 @@ class Model:
                 raise Refused('B04', 'batch %s already adjudicated for %s' % (bid, hosp))
             header['bid'], header['hosp'] = bid, hosp
 
-        root = parse_batch_xml(data, header_check)
+        root = parse_batch_xml(data, header_check, LIMITS if self.limits else None)
         bid, hosp = header['bid'], header['hosp']
         out = []
         for c in root.children:
@@ -1358,9 +1378,12 @@ def main(argv=None):
     ap.add_argument('--duplicates', choices=('latest', 'earliest', 'skip'), default='latest',
                     help='which recorded claim a void or replacement names when a claim rejected by C01-C06 '
                          'shares its id with a live claim (see README)')
+    ap.add_argument('--no-limits', action='store_true',
+                    help='do not apply the size limits of claims/README.md (B01)')
     ap.add_argument('batches', nargs='*', help='batch files; @members=FILE and @catalog=DIR between them')
     args = ap.parse_args(argv)
-    model = Model(args.catalog, verbose=args.verbose, duplicates=args.duplicates)
+    model = Model(args.catalog, verbose=args.verbose, duplicates=args.duplicates,
+                  limits=not args.no_limits)
     for f in args.members:
         model.import_members(f)
     os.makedirs(args.out, exist_ok=True)

@@ -217,6 +217,10 @@ def main(argv):
     if not dirmode:
         return compare_files(args[0], args[1], opts)
     da, db = args
+    for folder in (da, db):
+        if not os.path.isdir(folder):
+            print('compare: %s is not a folder' % folder, file=sys.stderr)
+            return 2
     names = set()
     for folder in (da, db):
         for n in os.listdir(folder):

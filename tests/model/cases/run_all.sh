@@ -42,6 +42,7 @@ suite adv-a $C/small/catalog $C/adv/a01-ids.xml $C/adv/a02-fields.xml $C/adv/a03
 	@members=$C/adv/members_urb.csv $(ls $C/adv/a*.xml | grep -v -E '/a0[1-4]-')
 suite adv-b $C/small/catalog $C/adv/b01-more.xml $C/adv/b02-other-hospital.xml @catalog=$C/adv/catalog2 $C/adv/b03-new-catalog.xml
 suite adv-c $C/small/catalog $C/adv/c01-rejected-replacement.xml
+[ -d claims/samples ] && suite samples catalogs claims/samples/*.xml
 for s in $seeds; do
 	rm -rf "$out/rand$s.batches"
 	/usr/bin/python3 $C/randbatch.py --catalog catalogs --out "$out/rand$s.batches" --seed "$s" --batches 10 --claims 80

@@ -397,13 +397,47 @@ check_target(engine *E, adj_outcome *o, verdict *v, bool *have_target)
 
 /* ---- posting ---------------------------------------------------------------- */
 
+/*
+ * Does a rejected claim hold its id? SPEC 5.1: a claim rejected with C07
+ * does not ("the id belongs to the earlier claim"), nor (5.6) does a
+ * rejected replacement that reuses its original's id. The first rule is
+ * applied to every rejected claim whose id a live claim of the hospital
+ * already holds, whatever rejected it (C01-C06 come before C07): recording
+ * a second live claim under one id would make later voids and replacements
+ * of that id ambiguous. Such rows stay in the ledger with recorded = 0.
+ */
+static int
+settle_record(engine *E, adj_outcome *o)
+{
+	const adj_claim_raw *raw = o->claim.raw;
+	bool used, found, elsewhere;
+	int rc;
+
+	if (o->status != ADJ_ST_REJECTED || !o->record || !adj_claim_id_ok(raw->id))
+		return 0;
+	if (raw->replaces && !raw->voids && strcmp(raw->id, raw->replaces) == 0) {
+		if ((rc = adj_ledger_target(E->ledger, E->hospital->code, raw->id, &E->target, &found,
+		                            &elsewhere)))
+			return rc;
+		if (found)
+			o->record = false;
+		return 0;
+	}
+	if ((rc = adj_ledger_id_used(E->ledger, E->hospital->code, raw->id, 0, &used)))
+		return rc;
+	if (used)
+		o->record = false;
+	return 0;
+}
+
 /* Record the outcome (unless already posted), write it to the remittance and
  * count it in the totals. `voided` is the claim a void request voided. */
 static int
 finish(engine *E, adj_outcome *o, const adj_target *voided)
 {
 	int rc;
-	if (!o->row && (rc = adj_ledger_post(E->ledger, E->batch_row, E->hospital->code, o)))
+	if (!o->row && ((rc = settle_record(E, o)) ||
+	                (rc = adj_ledger_post(E->ledger, E->batch_row, E->hospital->code, o))))
 		return rc;
 	if ((rc = adj_remit_claim(E->remit, o, voided)))
 		return rc;
@@ -683,9 +717,6 @@ adjudicate_claim(engine *E, adj_outcome *o)
 	if (v.code != ADJ_R_COUNT) {
 		if (in_savepoint && (rc = adj_ledger_rollback_to(E->ledger)))
 			return rc;
-		/* a rejected replacement that reuses its original's id is not recorded */
-		if (c->kind == ADJ_KIND_REPLACEMENT && have_target && strcmp(c->raw->id, c->target) == 0)
-			o->record = false;
 		o->target_row = 0;
 		reject(E, o, v.code, v.value);
 		return finish(E, o, NULL);
@@ -713,16 +744,6 @@ on_claim(void *vE, adj_claim_raw *raw)
 	o.budget = -1;
 	snprintf(o.method, sizeof o.method, "fee-for-service");
 	if (!adj_claim_parse(&o.claim, raw, &v)) {
-		/* a replacement rejected before its target is looked up keeps a
-		 * same-id original as it was, and is not recorded under that id */
-		if (o.claim.kind == ADJ_KIND_REPLACEMENT && raw->id && raw->replaces &&
-		    strcmp(raw->id, raw->replaces) == 0) {
-			bool used;
-			if ((rc = adj_ledger_id_used(E->ledger, E->hospital->code, raw->id, 0, &used)))
-				return rc;
-			if (used)
-				o.record = false;
-		}
 		reject(E, &o, v.code, v.value);
 		return finish(E, &o, NULL);
 	}

@@ -170,6 +170,53 @@ typedef struct adj_batch_summary {
 int adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
                    const adj_adjudicate_opts *opts, adj_diags *diags);
 
+/* ---- reports, settlement, cap derivation (SPEC 5.5, 6) ------------------ */
+
+typedef enum {
+	ADJ_REPORT_REJECTIONS,
+	ADJ_REPORT_BUDGET,
+	ADJ_REPORT_COST_STRUCTURE,
+	ADJ_REPORT_MEMBER,
+	ADJ_REPORT_SETTLEMENT, /* the statement `settle` prints */
+} adj_report_kind;
+
+typedef enum { ADJ_REPORT_HTML, ADJ_REPORT_CSV } adj_report_format;
+
+typedef struct adj_report_opts {
+	adj_report_kind kind;
+	adj_report_format format;
+	int year;               /* budget, cost-structure, member, settlement */
+	const char *hospital;   /* filter, or NULL */
+	const char *batch;      /* rejections: batch id, or NULL */
+	const char *from, *to;  /* rejections: service dates YYYY-MM-DD, or NULL */
+	const char *member;     /* member: the resident id */
+} adj_report_opts;
+
+/*
+ * Write a report to out (a FILE *). The library reads the ledger only.
+ * ADJ_EUSAGE for a bad filter (a date that does not exist...), with the
+ * reason in diags.
+ */
+int adj_report(adj_db *db, const adj_report_opts *opts, void *out, adj_diags *diags);
+
+/*
+ * SPEC 5.5: settle year `year` for every global-budget hospital with a
+ * budget row (or only `hospital`), recording the result in the ledger and
+ * replacing an earlier settlement of that year; then write the statement
+ * (ADJ_REPORT_SETTLEMENT) to out. *settled and *unsettled count hospitals.
+ */
+int adj_settle(adj_db *db, int year, const char *hospital, adj_report_format format, void *out,
+               long *settled, long *unsettled, adj_diags *diags);
+
+/*
+ * SPEC 6 derive-caps: new caps from the allowed unit prices of year - 1,
+ * written as CSV to out (may be NULL); with apply_dir, the catalog folder
+ * gets the new rows (the old row ends on (year-1)-12-31). *changed counts
+ * the items whose cap changes.
+ */
+int adj_derive_caps(adj_db *db, int year, void *out, const char *apply_dir, long *changed,
+                    adj_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -130,7 +130,7 @@ adj_withheld(adj_fen pool, adj_fen total_after, adj_fen budget)
 }
 
 bool
-adj_settle(adj_settle_result *s, adj_fen total, const adj_budget *b)
+adj_settlement_compute(adj_settle_result *s, adj_fen total, const adj_budget *b)
 {
 	memset(s, 0, sizeof *s);
 	s->total = total;

@@ -69,6 +69,6 @@ typedef struct adj_settle_result {
 	adj_fen monthly[12];/* B / 12, December takes the remainder */
 } adj_settle_result;
 
-bool adj_settle(adj_settle_result *s, adj_fen total, const adj_budget *b);
+bool adj_settlement_compute(adj_settle_result *s, adj_fen total, const adj_budget *b);
 
 #endif

@@ -277,3 +277,22 @@ CREATE VIEW IF NOT EXISTS rejected_claims AS
   SELECT b.hospital, b.batch_id, c.claim_id, c.member, c.kind, c.billed,
          c.reason, c.reason_value
   FROM claim c JOIN batch b ON b.id = c.batch WHERE c.status = 'rejected';
+
+-- Year-end global-budget settlements (SPEC 5.5); settling a year again
+-- replaces that year's rows.
+CREATE TABLE IF NOT EXISTS settlement (
+  year              INTEGER NOT NULL,
+  hospital          TEXT NOT NULL,
+  total             INTEGER NOT NULL,   -- A: the pool total of the year
+  budget            INTEGER NOT NULL,   -- B
+  surplus_retain_bp INTEGER NOT NULL,
+  overrun_share_bp  INTEGER NOT NULL,
+  overrun_limit_bp  INTEGER NOT NULL,
+  bonus             INTEGER NOT NULL,   -- A <= B: share(B - A, surplus_retain)
+  overrun           INTEGER NOT NULL,   -- A > B: A - B
+  shared            INTEGER NOT NULL,   -- the fund's share of the overrun
+  absorbed          INTEGER NOT NULL,   -- overrun - shared: the hospital's
+  catalog_version   INTEGER NOT NULL REFERENCES catalog_version(id),
+  settled_at        TEXT NOT NULL,
+  PRIMARY KEY (year, hospital)
+) WITHOUT ROWID;

@@ -157,18 +157,18 @@ Test(budget, settlement_bonus_overrun_and_monthly_prepayment)
 {
 	adj_budget b = {.budget = 1200000007, .surplus_retain = 5000, .overrun_share = 6000, .overrun_limit = 1000};
 	adj_settle_result s;
-	cr_assert(adj_settle(&s, 1000000007, &b));
+	cr_assert(adj_settlement_compute(&s, 1000000007, &b));
 	cr_expect_eq(s.bonus, 100000000);  /* share(200000000, 50%) */
 	cr_expect_eq(s.overrun, 0);
 	cr_expect_eq(s.monthly[0], 100000000);
 	cr_expect_eq(s.monthly[11], 100000007);
 	/* overrun within the limit: shared = 60% of it */
-	cr_assert(adj_settle(&s, 1250000007, &b));
+	cr_assert(adj_settlement_compute(&s, 1250000007, &b));
 	cr_expect_eq(s.overrun, 50000000);
 	cr_expect_eq(s.shared, 30000000);
 	cr_expect_eq(s.absorbed, 20000000);
 	/* overrun past the limit (10% of B = 120000001): shared = 60% of the limit */
-	cr_assert(adj_settle(&s, 1500000007, &b));
+	cr_assert(adj_settlement_compute(&s, 1500000007, &b));
 	cr_expect_eq(s.overrun, 300000000);
 	cr_expect_eq(s.shared, 72000001); /* share(120000001, 60%) = 72000000.6 -> 72000001 */
 	cr_expect_eq(s.absorbed, 300000000 - 72000001);

@@ -352,6 +352,14 @@ adj_catalog_store(adj_db *db, adj_catalog *cat, const char *source, bool *unchan
 	if ((rc = store_policy(db, cat, v)) || (rc = store_items(db, cat, v)) ||
 	    (rc = store_rest(db, cat, v)))
 		return rc;
+	if (cat->nitems) {
+		char sql[200];
+		snprintf(sql, sizeof sql,
+		         "UPDATE catalog_version SET item_first = %lld, item_last = %lld WHERE id = %ld",
+		         (long long)cat->items[0].row_id, (long long)cat->items[cat->nitems - 1].row_id, v);
+		if ((rc = adj_db_exec(db, sql)) != 0)
+			return rc;
+	}
 	char sql[160];
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO meta(key, value) VALUES ('current_catalog', '%ld') "
@@ -516,8 +524,9 @@ load_items(adj_db *db, adj_catalog *cat, long v)
 	int rc = adj_db_prepare(db, &st,
 	                        "SELECT id, file, line, code, name, class, coverage, first_pay_bp, "
 	                        "price_t1, price_t2, price_t3, cap, max_daily, min_tier, diagnosis, sex, "
-	                        "min_age, max_age, valid_from, valid_to FROM item WHERE version = ? "
-	                        "ORDER BY id");
+	                        "min_age, max_age, valid_from, valid_to FROM item "
+	                        "WHERE id BETWEEN (SELECT item_first FROM catalog_version WHERE id = ?1) "
+	                        "AND (SELECT item_last FROM catalog_version WHERE id = ?1) ORDER BY id");
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, v);

@@ -12,7 +12,9 @@ CREATE TABLE IF NOT EXISTS catalog_version (
   id          INTEGER PRIMARY KEY,
   digest      TEXT NOT NULL,          -- SHA-256 of the canonical content
   source      TEXT NOT NULL,          -- the folder imported
-  imported_at TEXT NOT NULL           -- UTC, ISO 8601
+  imported_at TEXT NOT NULL,          -- UTC, ISO 8601
+  item_first  INTEGER,                -- the version's items are item.id in
+  item_last   INTEGER                 -- [item_first, item_last] (no index needed)
 );
 
 CREATE TABLE IF NOT EXISTS code_format (
@@ -92,7 +94,6 @@ CREATE TABLE IF NOT EXISTS item (
   valid_from   TEXT NOT NULL,
   valid_to     TEXT
 );
-CREATE INDEX IF NOT EXISTS item_version_code ON item(version, code, valid_from);
 
 CREATE TABLE IF NOT EXISTS single_disease (
   id         INTEGER PRIMARY KEY,

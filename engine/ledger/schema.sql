@@ -297,3 +297,17 @@ CREATE TABLE IF NOT EXISTS settlement (
   settled_at        TEXT NOT NULL,
   PRIMARY KEY (year, hospital)
 ) WITHOUT ROWID;
+
+-- Each counted claim with its member's accumulators before and after it.
+CREATE VIEW IF NOT EXISTS claim_accumulators AS
+  SELECT c.id, c.hospital, c.claim_id, c.member, c.scheme, c.year, c.grp, c.benefit,
+         c.deductible_kind,
+         c.acc_claims AS claims_before, c.acc_claims + 1 AS claims_after,
+         c.acc_ded AS ded_before, c.acc_ded + c.deductible AS ded_after,
+         c.acc_pos AS pos_before, c.acc_pos + c.pos_delta AS pos_after,
+         c.acc_pool AS pool_before, c.acc_pool + c.pool AS pool_after,
+         c.acc_relief AS relief_before, c.acc_relief + c.relief AS relief_after,
+         c.acc_assist AS assist_before, c.acc_assist + c.assistance AS assist_after,
+         c.hospital_pool_before, c.hospital_pool_before + c.pool AS hospital_pool_after,
+         c.voided_by
+  FROM claim c WHERE c.counted;

@@ -735,7 +735,6 @@ on_claim(void *vE, adj_claim_raw *raw)
 	engine *E = vE;
 	adj_outcome o;
 	adj_verdict v;
-	int rc;
 
 	adj_arena_reset(&E->work);
 	memset(&o, 0, sizeof o);

@@ -122,7 +122,8 @@ cmd_catalog(int argc, char **argv)
 {
 	static const char usage[] =
 		"usage: adjudicator catalog check DIR\n"
-		"       adjudicator catalog import DIR [--db FILE]\n";
+		"       adjudicator catalog import DIR [--db FILE]\n"
+		"       adjudicator catalog derive-caps --year Y [-o caps.csv] [--apply DIR] [--db FILE]\n";
 	if (argc < 3) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
@@ -131,6 +132,8 @@ cmd_catalog(int argc, char **argv)
 		return catalog_check(argc, argv);
 	if (strcmp(argv[2], "import") == 0)
 		return catalog_import(argc, argv);
+	if (strcmp(argv[2], "derive-caps") == 0)
+		return cmd_derive_caps(argc, argv);
 	if (strcmp(argv[2], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;

@@ -15,6 +15,10 @@ static const char usage[] =
 	"  members import FILE [--db FILE]      upsert the member registry\n"
 	"  adjudicate BATCH.xml [-o FILE] [--db FILE] [--dry-run]\n"
 	"                                       adjudicate a claim batch, write the remittance\n"
+	"  report rejections|budget|cost-structure|member ...   reports (--help for each)\n"
+	"  settle --year Y [--hospital H]       year-end global-budget settlement\n"
+	"  catalog derive-caps --year Y [-o caps.csv] [--apply DIR]\n"
+	"                                       new price caps from last year's prices\n"
 	"\n"
 	"--db defaults to $ADJUDICATOR_DB, then ./adjudicator.db. `adjudicator COMMAND --help`\n"
 	"describes each command. Exit status: 0 done, 64 usage, 65 bad input data, 66 input\n"
@@ -31,6 +35,8 @@ main(int argc, char **argv)
 		{"catalog", cmd_catalog},
 		{"members", cmd_members},
 		{"adjudicate", cmd_adjudicate},
+		{"report", cmd_report},
+		{"settle", cmd_settle},
 	};
 
 	if (argc < 2) {

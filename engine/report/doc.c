@@ -196,7 +196,7 @@ adj_doc_shares(adj_doc *d, const char *title, const char *const *labels, size_t 
 	b->text = copy(d, title);
 	b->labels = copy_list(d, labels, n);
 	b->parts = copy_list(d, parts, k);
-	b->bp = adj_arena_alloc(&d->arena, (n * k ? n * k : 1) * sizeof *b->bp);
+	b->bp = adj_arena_alloc(&d->arena, (n * k > 0 ? n * k : 1) * sizeof *b->bp);
 	if (b->bp)
 		memcpy(b->bp, bp, n * k * sizeof *bp);
 	b->n = b->labels && b->parts && b->bp ? n : 0;

@@ -15,7 +15,7 @@
 
 extern const char adj_schema_sql[];
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 const char *
 adj_db_default_path(const char *explicit_path)

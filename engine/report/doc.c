@@ -203,6 +203,28 @@ adj_doc_shares(adj_doc *d, const char *title, const char *const *labels, size_t 
 	b->k = k;
 }
 
+size_t
+adj_doc_mark(const adj_doc *d)
+{
+	return d->nblocks;
+}
+
+void
+adj_doc_hoist(adj_doc *d, size_t from, size_t to)
+{
+	if (to >= from || from > d->nblocks)
+		return;
+	/* rotate [to, n) so that [from, n) comes first */
+	size_t tail = d->nblocks - from;
+	block *tmp = malloc((tail ? tail : 1) * sizeof *tmp);
+	if (!tmp)
+		return;
+	memcpy(tmp, d->blocks + from, tail * sizeof *tmp);
+	memmove(d->blocks + to + tail, d->blocks + to, (from - to) * sizeof *tmp);
+	memcpy(d->blocks + to, tmp, tail * sizeof *tmp);
+	free(tmp);
+}
+
 /* ---- writers -------------------------------------------------------------- */
 
 void

@@ -47,6 +47,13 @@ void adj_doc_bars(adj_doc *d, const char *title, const char *const *labels, cons
 void adj_doc_shares(adj_doc *d, const char *title, const char *const *labels, size_t n,
                     const char *const *parts, size_t k, const int32_t *bp /* n x k */);
 
+/* Blocks so far, as a position for adj_doc_hoist. */
+size_t adj_doc_mark(const adj_doc *d);
+
+/* Move the blocks added since position `from` to position `to` (<= from):
+ * summaries computed while the detail was read can still come first. */
+void adj_doc_hoist(adj_doc *d, size_t from, size_t to);
+
 typedef enum { ADJ_FORMAT_HTML, ADJ_FORMAT_CSV } adj_doc_format;
 
 /* Write the document. Returns 0, or ADJ_EIO when writing failed. */

@@ -24,7 +24,7 @@
 /* ---- formatting ------------------------------------------------------------ */
 
 typedef struct fmtbuf {
-	char s[16][48];
+	char s[64][48];
 	int next;
 } fmtbuf;
 
@@ -32,7 +32,7 @@ typedef struct fmtbuf {
 static const char *
 yuan(fmtbuf *b, int64_t fen)
 {
-	char *s = b->s[b->next++ & 15];
+	char *s = b->s[b->next++ & 63];
 	adj_fen_format(fen, s);
 	return s;
 }
@@ -40,24 +40,35 @@ yuan(fmtbuf *b, int64_t fen)
 static const char *
 num(fmtbuf *b, int64_t v)
 {
-	char *s = b->s[b->next++ & 15];
+	char *s = b->s[b->next++ & 63];
 	snprintf(s, 48, "%lld", (long long)v);
 	return s;
 }
 
-/* part / whole in basis points, half-up; 0 when whole is 0. */
+/* part / whole in basis points, half-up; 0 when whole is 0. The product
+ * is taken in 128 bits: ledger sums can come near the int64 range. */
 static int32_t
 share_bp(int64_t part, int64_t whole)
 {
 	if (whole <= 0)
 		return 0;
-	return (int32_t)((part * 10000 + whole / 2) / whole);
+	__extension__ typedef __int128 wide;
+	wide q = ((wide)part * 10000 + whole / 2) / whole;
+	return q > INT32_MAX ? INT32_MAX : q < INT32_MIN ? INT32_MIN : (int32_t)q;
+}
+
+/* a += b, saturating: report totals never wrap. */
+static void
+sat_add(int64_t *a, int64_t b)
+{
+	if (__builtin_add_overflow(*a, b, a))
+		*a = b > 0 ? INT64_MAX : INT64_MIN;
 }
 
 static const char *
 pct(fmtbuf *b, int32_t bp)
 {
-	char *s = b->s[b->next++ & 15];
+	char *s = b->s[b->next++ & 63];
 	snprintf(s, 48, "%s%d.%02d%%", bp < 0 ? "-" : "", abs(bp) / 100, abs(bp) % 100);
 	return s;
 }
@@ -66,7 +77,7 @@ pct(fmtbuf *b, int32_t bp)
 static const char *
 pts(fmtbuf *b, int32_t bp)
 {
-	char *s = b->s[b->next++ & 15];
+	char *s = b->s[b->next++ & 63];
 	snprintf(s, 48, "%s%d.%02d", bp < 0 ? "-" : "+", abs(bp) / 100, abs(bp) % 100);
 	return s;
 }
@@ -194,6 +205,7 @@ report_rejections(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, 
 	                "Every rejected claim, and every line with an L01–L16 reason in a claim that was "
 	                "not rejected. %s",
 	             filter[0] ? filter : "All hospitals, batches and dates.");
+	size_t detail = adj_doc_mark(d);
 	adj_doc_heading(d, "明细 Rows");
 	adj_doc_table *t = adj_doc_table_new(d, rej_cols, 12, true);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -214,13 +226,13 @@ report_rejections(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, 
 		}
 		r->label = reason >= 0 ? adj_reasons[reason].zh : "";
 		r->count++;
-		r->amount += amount;
+		sat_add(&r->amount, amount);
 		h->count++;
-		h->amount += amount;
+		sat_add(&h->amount, amount);
 		if (is_claim)
-			h->claims++, h->claim_amount += amount;
+			h->claims++, sat_add(&h->claim_amount, amount);
 		else
-			h->lines++, h->line_amount += amount;
+			h->lines++, sat_add(&h->line_amount, amount);
 	}
 	if (!rc)
 		rc = step_error(db, s, diags);
@@ -233,18 +245,19 @@ report_rejections(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, 
 		                                      {"次数 count", ADJ_ALIGN_RIGHT},
 		                                      {"金额 amount", ADJ_ALIGN_RIGHT},
 		                                      {"累计占比 cumulative share", ADJ_ALIGN_RIGHT}};
+		size_t summary = adj_doc_mark(d);
 		adj_doc_heading(d, "按原因汇总 Totals by reason");
 		adj_doc_table *tr = adj_doc_table_new(d, rc_cols, 5, false);
 		int64_t total = 0, run = 0;
 		for (size_t i = 0; i < nr; i++)
-			total += by_reason[i].amount;
+			sat_add(&total, by_reason[i].amount);
 		const char **labels = calloc(nr ? nr : 1, sizeof *labels);
 		const char **texts = calloc(nr ? nr : 1, sizeof *texts);
 		int64_t *values = calloc(nr ? nr : 1, sizeof *values);
 		char (*lb)[96] = calloc(nr ? nr : 1, sizeof *lb);
 		char (*tb)[64] = calloc(nr ? nr : 1, sizeof *tb);
 		for (size_t i = 0; labels && texts && values && lb && tb && i < nr; i++) {
-			run += by_reason[i].amount;
+			sat_add(&run, by_reason[i].amount);
 			const char *cells[5] = {by_reason[i].key, by_reason[i].label, num(&fb, by_reason[i].count),
 			                        yuan(&fb, by_reason[i].amount), pct(&fb, share_bp(run, total))};
 			adj_doc_row(tr, cells, false);
@@ -279,6 +292,7 @@ report_rejections(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, 
 			                     num(&fb, by_hosp[i].lines), yuan(&fb, by_hosp[i].line_amount)};
 			adj_doc_row(th, hc, false);
 		}
+		adj_doc_hoist(d, summary, detail); /* totals and chart before the rows */
 	}
 	free(by_reason);
 	free(by_hosp);
@@ -343,6 +357,7 @@ report_budget(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, adj_
 	                "with claims.",
 	             o->year, o->year);
 	adj_doc_table *t = adj_doc_table_new(d, cols, 12, true);
+	size_t months_at = adj_doc_mark(d);
 	size_t n = 0;
 	const char **labels = calloc(cat->nhospitals + 1, sizeof *labels);
 	const char **texts = calloc(cat->nhospitals + 1, sizeof *texts);
@@ -411,9 +426,12 @@ report_budget(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, adj_
 			adj_doc_row(mt, mc, cum > b->budget);
 		}
 	}
-	if (!rc && n)
+	if (!rc && n) {
+		size_t chart = adj_doc_mark(d);
 		adj_doc_bars(d, "预算使用率（虚线为 100%） Share of the budget used (dashed line: 100%)", labels,
 		             used, texts, n, 10000);
+		adj_doc_hoist(d, chart, months_at);
+	}
 	if (!rc && adj_doc_rows(t) == 0)
 		adj_doc_para(d, "没有总额预付医院。 No global-budget hospital.");
 	free(labels), free(texts), free(used), free(tb);

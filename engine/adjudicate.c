@@ -50,6 +50,8 @@ typedef struct engine {
 	char adjudicated[32];
 	int64_t batch_row;
 	adj_totals totals;
+	int fd;                /* the batch, for progress */
+	uint64_t size;
 	adj_arena work;        /* per-claim scratch beyond the intake's arena */
 	adj_member member;     /* the current claim's member */
 	adj_target target;     /* the current claim's target, if any */
@@ -736,6 +738,10 @@ on_claim(void *vE, adj_claim_raw *raw)
 	adj_outcome o;
 	adj_verdict v;
 
+	if ((raw->index & 255) == 0 && E->db->progress) {
+		off_t at = lseek(E->fd, 0, SEEK_CUR);
+		adj_db_progress(E->db, "claims", at > 0 ? (uint64_t)at : 0, E->size, raw->index);
+	}
 	adj_arena_reset(&E->work);
 	memset(&o, 0, sizeof o);
 	o.c_reason = ADJ_R_COUNT;
@@ -923,6 +929,8 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 			close(fd);
 		return ADJ_ENOINPUT;
 	}
+	E.fd = fd;
+	E.size = (uint64_t)st.st_size;
 	if ((rc = adj_catalog_load(&E.cat, db, 0))) {
 		adj_diags_add(diags, path, 0, "", "%s", adj_db_errmsg(db));
 		close(fd);
@@ -969,6 +977,7 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 			adj_diags_add(diags, display, 0, "", "%s", db->errmsg[0] ? db->errmsg : "I/O error");
 		goto done;
 	}
+	adj_db_progress(db, "claims", E.size, E.size, (uint64_t)E.totals.claims);
 	if ((rc = adj_ledger_batch_finish(E.ledger, E.batch_row, (size_t)E.totals.claims)) ||
 	    (rc = adj_remit_end(E.remit, &E.totals)))
 		goto done;

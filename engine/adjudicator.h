@@ -107,6 +107,14 @@ void adj_db_close(adj_db *db);
 /* The last database error message (for the CLI's error line). */
 const char *adj_db_errmsg(const adj_db *db);
 
+/* Progress of a long operation on db (adjudicate, imports): `what` names
+ * it, done and total are bytes of its input (total 0 when unknown), items
+ * the claims or rows so far. Called a few times a second at most; the
+ * library never prints, the command decides (a line on a terminal). */
+typedef void (*adj_progress_fn)(void *ctx, const char *what, uint64_t done, uint64_t total,
+                                uint64_t items);
+void adj_db_set_progress(adj_db *db, adj_progress_fn fn, void *ctx);
+
 /* ---- catalogs -------------------------------------------------------- */
 
 typedef struct adj_catalog_summary {

@@ -161,6 +161,8 @@ member_row(void *vc, const adj_csv_row *row)
 	adj_member m;
 
 	c->read++;
+	if ((c->read & 1023) == 0)
+		adj_db_progress(c->db, "members", row->read, row->size, (uint64_t)c->read);
 	memset(&m, 0, sizeof m);
 	adj_rid_status st = adj_rid_check(row->field[M_ID], row->len[M_ID], &rid);
 	if (st != ADJ_RID_OK)

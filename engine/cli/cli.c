@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 int
 cli_parse(int argc, char **argv, int first, cli_opt *opts, const char **pos, int min_pos,
@@ -91,4 +93,59 @@ cli_fail(int err, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return adj_exit_status(err);
+}
+
+/* ---- the progress line ------------------------------------------------------ */
+
+static struct {
+	bool shown;
+	double start;
+} progress;
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+show_progress(void *ctx, const char *what, uint64_t done, uint64_t total, uint64_t items)
+{
+	(void)ctx;
+	double t = now_s() - progress.start;
+	char line[200];
+	int n = snprintf(line, sizeof line, "\r%llu %s", (unsigned long long)items, what);
+	if (t > 0.5)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %.0f/s", (double)items / t);
+	if (total) {
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %.1f of %.1f MB (%.0f%%)", done / 1e6,
+		              total / 1e6, 100.0 * (double)done / (double)total);
+		if (done > 0 && done < total && t > 1)
+			n += snprintf(line + n, sizeof line - (size_t)n, ", about %.0f s left",
+			              t * (double)(total - done) / (double)done);
+	}
+	snprintf(line + n, sizeof line - (size_t)n, "   ");
+	fputs(line, stderr);
+	fflush(stderr);
+	progress.shown = true;
+}
+
+void
+cli_progress_start(adj_db *db)
+{
+	if (!isatty(2))
+		return;
+	progress.start = now_s();
+	progress.shown = false;
+	adj_db_set_progress(db, show_progress, NULL);
+}
+
+void
+cli_progress_end(void)
+{
+	if (progress.shown)
+		fputs("\r\033[K", stderr);
+	progress.shown = false;
 }

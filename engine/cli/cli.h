@@ -28,6 +28,11 @@ typedef struct cli_opt {
 int cli_parse(int argc, char **argv, int first, cli_opt *opts, const char **pos, int min_pos,
               int max_pos, const char *usage);
 
+/* When stderr is a terminal, show a progress line for long operations on
+ * db (done, rate, time left); call cli_progress_end before printing. */
+void cli_progress_start(adj_db *db);
+void cli_progress_end(void);
+
 /* Print every diagnostic as `file:line: field: message` on stderr. */
 void cli_print_diags(const adj_diags *d);
 

@@ -37,7 +37,9 @@ cmd_adjudicate(int argc, char **argv)
 	adj_batch_summary s;
 	adj_diags d;
 	adj_diags_init(&d, 0);
+	cli_progress_start(db);
 	rc = adj_adjudicate(&s, db, pos[0], &o, &d);
+	cli_progress_end();
 	cli_print_diags(&d);
 	if (rc == 0) {
 		char billed[32], pool[32], relief[32], patient[32], withheld[32];

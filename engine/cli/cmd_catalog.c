@@ -97,7 +97,9 @@ catalog_import(int argc, char **argv)
 	if (!db)
 		return st;
 	adj_diags_init(&d, 0);
+	cli_progress_start(db);
 	int rc = adj_catalog_import(&s, db, pos[0], &d);
+	cli_progress_end();
 	cli_print_diags(&d);
 	if (rc == 0) {
 		if (s.unchanged)
@@ -163,7 +165,9 @@ cmd_members(int argc, char **argv)
 	if (!db)
 		return st;
 	adj_diags_init(&d, 0);
+	cli_progress_start(db);
 	int rc = adj_members_import(&s, db, pos[0], &d);
+	cli_progress_end();
 	cli_print_diags(&d);
 	if (rc == 0)
 		printf("%s: %ld members read, %ld new, %ld changed\n", pos[0], s.members_read,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 extern const char adj_schema_sql[];
 
@@ -171,6 +172,27 @@ adj_db_close(adj_db *db)
 	sqlite3_close_v2(db->sql);
 	free(db->path);
 	free(db);
+}
+
+void
+adj_db_set_progress(adj_db *db, adj_progress_fn fn, void *ctx)
+{
+	db->progress = fn;
+	db->progress_ctx = ctx;
+}
+
+void
+adj_db_progress(adj_db *db, const char *what, uint64_t done, uint64_t total, uint64_t items)
+{
+	struct timespec ts;
+	if (!db || !db->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	if (ms - db->progress_last < 200 && !(total && done >= total))
+		return;
+	db->progress_last = ms;
+	db->progress(db->progress_ctx, what, done, total, items);
 }
 
 const char *

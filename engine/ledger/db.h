@@ -16,7 +16,14 @@ struct adj_db {
 	sqlite3 *sql;
 	char *path;
 	char errmsg[512];
+	adj_progress_fn progress;
+	void *progress_ctx;
+	uint64_t progress_last; /* monotonic ms of the last call */
 };
+
+/* Report progress through the callback set by adj_db_set_progress, at most
+ * every 200 ms (and always when done == total). */
+void adj_db_progress(adj_db *db, const char *what, uint64_t done, uint64_t total, uint64_t items);
 
 /* Run SQL text (no results). On failure returns ADJ_EIO and keeps the
  * message in db->errmsg. */

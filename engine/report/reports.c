@@ -530,6 +530,7 @@ report_cost(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, adj_do
 		{"检查+药材占比 exam+drug-material share", ADJ_ALIGN_RIGHT},
 		{"上年 last year", ADJ_ALIGN_RIGHT},         {"变化(百分点) change (points)", ADJ_ALIGN_RIGHT},
 		{"上升 rose", ADJ_ALIGN_LEFT}};
+	size_t table_at = adj_doc_mark(d);
 	adj_doc_table *t = adj_doc_table_new(d, cols, 18, true);
 	const char **labels = calloc(n + 1, sizeof *labels);
 	int32_t *bp = calloc((n + 1) * 3, sizeof *bp);
@@ -561,9 +562,12 @@ report_cost(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, adj_do
 	}
 	static const char *const parts[] = {"大型检查类 exam", "药品材料类 drug-material",
 	                                    "技术劳务类及其他 labor and other"};
-	if (labels && bp && n)
+	if (labels && bp && n) {
+		size_t chart = adj_doc_mark(d);
 		adj_doc_shares(d, "申报金额构成 Shares of billed amounts by cost class", labels, n + 1, parts, 3,
 		               bp);
+		adj_doc_hoist(d, chart, table_at);
+	}
 	free(labels);
 	free(bp);
 	free(v);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct reader {
 	const char *display;
@@ -29,6 +30,7 @@ typedef struct reader {
 	long record_line;  /* line the open record started on */
 	int rows_ended;    /* rows completed during the current feed */
 	int stop;          /* error code from fn, or ADJ_EDATA for a bad header */
+	uint64_t read, size; /* progress */
 	int header_done;
 	int map[ADJ_CSV_MAX_COLUMNS]; /* file column -> caller column, -1 unused */
 	size_t file_cols;
@@ -192,6 +194,8 @@ on_row(int term, void *vr)
 	adj_csv_row row;
 	int ok = 1;
 	row.line = r->record_line;
+	row.read = r->read;
+	row.size = r->size;
 	for (size_t i = 0; i < r->nfields; i++) {
 		int j = r->map[i];
 		row.field[j] = r->buf + r->off[i];
@@ -287,8 +291,12 @@ adj_csv_read(const char *path, const char *display, const char *const *columns, 
 		return rc ? rc : ADJ_ENOMEM;
 	}
 	bool first = true, too_long = false;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+		r.size = (uint64_t)st.st_size;
 	while (!r.stop && !rc && !eof) {
 		got = fread(block, 1, BLOCK, f);
+		r.read += got;
 		if (got < BLOCK)
 			eof = 1;
 		size_t pos = 0;

@@ -13,6 +13,7 @@
 #define ADJ_UTIL_CSV_READER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "adjudicator.h"
 
@@ -24,7 +25,9 @@
 typedef struct adj_csv_row {
 	const char *field[ADJ_CSV_MAX_COLUMNS];
 	size_t len[ADJ_CSV_MAX_COLUMNS];
-	long line; /* physical line the record starts on (1-based) */
+	long line;     /* physical line the record starts on (1-based) */
+	uint64_t read; /* bytes of the file read so far (for progress) */
+	uint64_t size; /* the file's size, 0 when unknown */
 } adj_csv_row;
 
 /* Called for each well-formed data row. Return 0 to go on, a negative

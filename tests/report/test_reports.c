@@ -196,6 +196,25 @@ Test(report, cost_structure_splits_billed_amounts_by_class)
 	free(csv);
 }
 
+Test(report, a_hospital_whose_exam_and_drug_share_rose_is_flagged)
+{
+	t_write(tmp, "2006.xml",
+	        "<?xml version=\"1.0\"?>\n"
+	        "<batch xmlns=\"urn:adjudicator:batch:1\" id=\"Y2006\" hospital=\"H12011000033\" created=\"2006-02-01T08:00:00\">\n"
+	        "  <claim id=\"MZ2006-1\" type=\"outpatient\"><member id=\"12010319650808505X\"/><visit date=\"2006-01-10\"/>\n"
+	        "    <diagnosis code=\"I10.x00\" primary=\"true\"/>\n"
+	        "    <item seq=\"1\" code=\"002400000100000\" date=\"2006-01-10\" qty=\"1\" price=\"300.00\" amount=\"300.00\"/>\n"
+	        "    <item seq=\"2\" code=\"002500000200000\" date=\"2006-01-10\" qty=\"1\" price=\"100.00\" amount=\"100.00\"/>\n"
+	        "  </claim>\n</batch>\n");
+	char path[4300];
+	snprintf(path, sizeof path, "%s/2006.xml", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", path, "--db", db, "-o", "/dev/null", NULL}), 0);
+	char *csv = run_ok((const char *const[]){BIN, "report", "cost-structure", "--year", "2006", "--db", db, "--hospital", "H12011000033", NULL});
+	/* 2006: exam 300 of 400 = 75.00%; 2005: 120 of 1120 = 10.71%: +64.29 points */
+	cr_expect_eq(lines_with(csv, "H12011000033,", ",75.00%,10.71%,+64.29,是 yes"), 1, "%s", csv);
+	free(csv);
+}
+
 Test(report, a_member_year_lists_each_claim_with_accumulators_after)
 {
 	char *csv = run_ok((const char *const[]){BIN, "report", "member", "12010419521208341X", "--year", "2005", "--db", db, NULL});

@@ -303,3 +303,89 @@ Test(report, a_real_browser_renders_the_totals_and_the_chinese_names, .timeout =
 	free(dom);
 	free(err);
 }
+
+/* Sum of attribute `attr` of the claims' <amounts> in a remittance (the
+ * totals' <amounts> left out), optionally only for claims of a status. */
+static int64_t
+remittance_sum(const char *xml, const char *attr, const char *status)
+{
+	int64_t sum = 0;
+	char key[64], st[64];
+	snprintf(key, sizeof key, " %s=\"", attr);
+	snprintf(st, sizeof st, " status=\"%s\"", status ? status : "");
+	for (const char *c = strstr(xml, "<claim "); c; c = strstr(c + 1, "<claim ")) {
+		const char *end = strchr(c, '>');
+		if (status && (!end || !strstr(c, st) || strstr(c, st) > end))
+			continue;
+		const char *a = strstr(c, "<amounts ");
+		const char *v = a ? strstr(a, key) : NULL;
+		if (!v)
+			continue;
+		v += strlen(key);
+		long long y = 0, f = 0;
+		sscanf(v, "%lld.%lld", &y, &f);
+		sum += y * 100 + (y < 0 ? -f : f);
+	}
+	return sum;
+}
+
+/* The ledger of the sample batches (claims/samples): report totals equal
+ * the sums of the remittances. */
+Test(report, on_the_sample_ledger_report_totals_equal_the_remittances, .timeout = 300)
+{
+	char sdb[4300];
+	snprintf(sdb, sizeof sdb, "%s/samples.db", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "init", "--db", sdb, NULL}), 0);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "catalog", "import", SOURCE_ROOT "/catalogs", "--db", sdb, NULL}), 0);
+	static const char *const batches[] = {"01-h12010300017-february", "02-h12010300017-march-line-checks",
+	                                      "03-h12010300017-april-claim-checks", "08-h12010100201-over-budget"};
+	int64_t rejected_billed = 0;
+	char *b08 = NULL;
+	for (size_t i = 0; i < 4; i++) {
+		char in[4400], out[4400];
+		snprintf(in, sizeof in, "%s/claims/samples/%s.xml", SOURCE_ROOT, batches[i]);
+		snprintf(out, sizeof out, "%s/%s.xml", tmp, batches[i]);
+		cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", in, "--db", sdb, "-o", out, NULL}), 0);
+		char *xml = t_read(out, NULL);
+		rejected_billed += remittance_sum(xml, "billed", "rejected");
+		if (i == 3)
+			b08 = xml;
+		else
+			free(xml);
+	}
+	/* rejections: the claim rows add up to the billed amounts of the
+	 * rejected claims of the remittances */
+	char *csv = run_ok((const char *const[]){BIN, "report", "rejections", "--db", sdb, NULL});
+	int64_t claims_sum = 0;
+	for (const char *p = csv; (p = strstr(p, "\r\n")) != NULL; p += 2) {
+		/* claim rows have an empty item column: ",,," before the amount */
+		const char *e = strstr(p + 2, "\r\n");
+		if (!e)
+			break;
+		char line[2048];
+		snprintf(line, sizeof line, "%.*s", (int)(e - p - 2 < 2047 ? e - p - 2 : 2047), p + 2);
+		const char *c = strstr(line, ",,,");
+		char *r = c ? strchr(line, ',') : NULL;
+		if (!c || !r)
+			continue;
+		long long y = 0, f = 0;
+		if (sscanf(c + 3, "%lld.%lld,C", &y, &f) == 2)
+			claims_sum += y * 100 + f;
+	}
+	cr_expect_gt(rejected_billed, 0);
+	cr_expect_eq(claims_sum, rejected_billed, "report %lld, remittances %lld", (long long)claims_sum,
+	             (long long)rejected_billed);
+	free(csv);
+	/* budget: the pool to date of the over-budget hospital is the pool of
+	 * its remittance, and its withheld amount too */
+	csv = run_ok((const char *const[]){BIN, "report", "budget", "--year", "2005", "--db", sdb, "--hospital", "H12010100201", NULL});
+	int64_t pool = remittance_sum(b08, "pool", NULL), wh = remittance_sum(b08, "withheld", NULL);
+	char want[128];
+	snprintf(want, sizeof want, ",50000.00,4166.66,%lld.%02lld,", (long long)pool / 100, (long long)pool % 100);
+	cr_expect_eq(lines_with(csv, want, NULL), 1, "%s not in\n%s", want, csv);
+	snprintf(want, sizeof want, ",%lld.%02lld,", (long long)wh / 100, (long long)wh % 100);
+	cr_expect_eq(lines_with(csv, "H12010100201,", want), 1);
+	cr_expect_gt(wh, 0);
+	free(csv);
+	free(b08);
+}

@@ -16,7 +16,6 @@
  * Memory: one arena per claim (strings, typed lines, per-claim hash tables),
  * reset after the claim is posted; catalog rows are read-only.
  */
-#define _GNU_SOURCE /* O_TMPFILE, linkat */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -36,6 +35,7 @@
 #include "ledger/ledger.h"
 #include "remit/remittance.h"
 #include "util/num.h"
+#include "util/outfile.h"
 
 typedef struct engine {
 	adj_db *db;
@@ -829,87 +829,18 @@ format_now(long long now, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/*
- * The remittance is written to an anonymous file (O_TMPFILE) in the folder
- * of its final path, and only given a name when the batch succeeded, so a
- * killed run leaves no half-written file behind. Where the file system
- * cannot do O_TMPFILE, a named temporary file is used instead (named[]),
- * which a kill could leave behind but never under the final name.
- */
-static int
-open_temp(const char *output, char *named, size_t n)
-{
-	char dir[4096];
-	const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	if (output) {
-		const char *slash = strrchr(output, '/');
-		if (slash)
-			snprintf(dir, sizeof dir, "%.*s", (int)(slash - output + (slash == output)), output);
-		else
-			snprintf(dir, sizeof dir, ".");
-	} else {
-		snprintf(dir, sizeof dir, "%s", tmpdir);
-	}
-	named[0] = '\0';
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-	if (fd >= 0)
-		return fd;
-	if (output)
-		snprintf(named, n, "%s.tmp.XXXXXX", output);
-	else
-		snprintf(named, n, "%s/adjudicator-remittance.XXXXXX", tmpdir);
-	fd = mkstemp(named);
-	if (fd < 0)
-		named[0] = '\0';
-	return fd;
-}
-
-/* Give the finished file its final name (atomically replacing any file of
- * that name). */
-static int
-publish(int fd, const char *named, const char *output)
-{
-	if (named[0])
-		return rename(named, output) == 0 ? 0 : -1;
-	char proc[64], link[4200];
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	for (int attempt = 0; attempt < 100; attempt++) {
-		snprintf(link, sizeof link, "%s.tmp.%ld.%d", output, (long)getpid(), attempt);
-		if (linkat(AT_FDCWD, proc, AT_FDCWD, link, AT_SYMLINK_FOLLOW) == 0)
-			return rename(link, output) == 0 ? 0 : (unlink(link), -1);
-		if (errno != EEXIST)
-			return -1;
-	}
-	return -1;
-}
-
-/* Copy the finished file to fp. */
-static int
-copy_to(int fd, FILE *fp)
-{
-	char buf[65536];
-	ssize_t n;
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		return ADJ_EIO;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		if (fwrite(buf, 1, (size_t)n, fp) != (size_t)n)
-			return ADJ_EIO;
-	return n < 0 || fflush(fp) != 0 ? ADJ_EIO : 0;
-}
-
 int
 adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
                const adj_adjudicate_opts *opts, adj_diags *diags)
 {
 	engine E;
 	adj_batch_error berr;
-	char tmp[4200];
-	int fd = -1, tfd = -1, rc;
+	adj_outfile tmp = {-1, "", NULL};
+	int fd = -1, rc;
 	bool in_tx = false;
 	const char *display = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
 	memset(&E, 0, sizeof E);
-	tmp[0] = '\0';
 	if (summary)
 		memset(summary, 0, sizeof *summary);
 	E.db = db;
@@ -939,14 +870,13 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 	if ((rc = adj_item_index_build(&E.items, E.cat)) || (rc = adj_ledger_open(&E.ledger, db)))
 		goto done;
 
-	tfd = open_temp(opts->output, tmp, sizeof tmp);
-	if (tfd < 0) {
+	if (adj_outfile_open(&tmp, opts->output) != 0) {
 		adj_diags_add(diags, opts->output ? opts->output : "remittance", 0, "", "cannot create: %s",
 		              strerror(errno));
 		rc = ADJ_ECANTCREATE;
 		goto done;
 	}
-	if ((rc = adj_remit_open(&E.remit, tfd)))
+	if ((rc = adj_remit_open(&E.remit, tmp.fd)))
 		goto done;
 	if ((rc = adj_db_begin(db))) {
 		adj_diags_add(diags, path, 0, "", "%s", adj_db_errmsg(db));
@@ -998,14 +928,14 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 		in_tx = false;
 	}
 	if (opts->output) {
-		if (publish(tfd, tmp, opts->output) != 0) {
+		if (adj_outfile_publish(&tmp) != 0) {
 			adj_diags_add(diags, opts->output, 0, "", "cannot put the remittance in place: %s",
 			              strerror(errno));
 			rc = ADJ_ECANTCREATE;
 			goto done;
 		}
-		tmp[0] = '\0';
-	} else if ((rc = copy_to(tfd, opts->out_fp ? opts->out_fp : stdout))) {
+	} else if (adj_outfile_copy(&tmp, opts->out_fp ? opts->out_fp : stdout) != 0) {
+		rc = ADJ_EIO;
 		goto done;
 	}
 	if (summary) {
@@ -1025,10 +955,7 @@ done:
 	if (in_tx)
 		adj_db_rollback(db);
 	adj_remit_abort(E.remit);
-	if (tmp[0])
-		unlink(tmp);
-	if (tfd >= 0)
-		close(tfd);
+	adj_outfile_close(&tmp);
 	adj_ledger_close(E.ledger);
 	adj_item_index_free(E.items);
 	adj_catalog_free(E.cat);

@@ -178,6 +178,15 @@ typedef struct adj_batch_summary {
 int adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
                    const adj_adjudicate_opts *opts, adj_diags *diags);
 
+/*
+ * Re-emit the remittance of an earlier batch from the ledger, byte for byte
+ * as it was first written: to `output` (whole or not at all) or, when NULL,
+ * to out_fp (a FILE *). hospital may be NULL unless two hospitals used the
+ * same batch id (ADJ_EUSAGE). ADJ_ENOINPUT when no such batch was recorded.
+ */
+int adj_remittance(adj_db *db, const char *batch_id, const char *hospital, const char *output,
+                   void *out_fp, adj_diags *diags);
+
 /* ---- reports, settlement, cap derivation (SPEC 5.5, 6) ------------------ */
 
 typedef enum {

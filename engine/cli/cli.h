@@ -44,6 +44,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_members(int argc, char **argv);
 int cmd_adjudicate(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_remittance(int argc, char **argv);
 int cmd_settle(int argc, char **argv);
 int cmd_derive_caps(int argc, char **argv);
 

@@ -65,3 +65,32 @@ cmd_adjudicate(int argc, char **argv)
 	adj_db_close(db);
 	return adj_exit_status(rc);
 }
+
+int
+cmd_remittance(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: adjudicator remittance BATCH-ID [--hospital H] [-o FILE] [--db FILE]\n"
+		"Write again the remittance of a batch adjudicated earlier, byte for byte as it\n"
+		"was first written (with the time it was adjudicated).\n";
+	cli_opt opts[] = {{"--db", NULL, true, NULL}, {"--output", "-o", true, NULL},
+	                  {"--hospital", NULL, true, NULL}, {NULL, NULL, false, NULL}};
+	const char *pos[1];
+	int st = cli_parse(argc, argv, 2, opts, pos, 1, 1, usage);
+	if (st)
+		return st < 0 ? EXIT_USAGE : 0;
+	char err[600];
+	adj_db *db = NULL;
+	int rc = adj_db_open(&db, adj_db_default_path(opts[0].value), 0, err, sizeof err);
+	if (rc)
+		return cli_fail(rc, "%s", err);
+	adj_diags d;
+	adj_diags_init(&d, 0);
+	rc = adj_remittance(db, pos[0], opts[2].value, opts[1].value, stdout, &d);
+	cli_print_diags(&d);
+	if (rc == 0 && opts[1].value)
+		fprintf(stderr, "remittance: %s\n", opts[1].value);
+	adj_diags_clear(&d);
+	adj_db_close(db);
+	return adj_exit_status(rc);
+}

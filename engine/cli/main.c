@@ -15,6 +15,7 @@ static const char usage[] =
 	"  members import FILE [--db FILE]      upsert the member registry\n"
 	"  adjudicate BATCH.xml [-o FILE] [--db FILE] [--dry-run]\n"
 	"                                       adjudicate a claim batch, write the remittance\n"
+	"  remittance BATCH-ID [--hospital H] [-o FILE]  re-emit an earlier batch's remittance\n"
 	"  report rejections|budget|cost-structure|member ...   reports (--help for each)\n"
 	"  settle --year Y [--hospital H]       year-end global-budget settlement\n"
 	"  catalog derive-caps --year Y [-o caps.csv] [--apply DIR]\n"
@@ -36,6 +37,7 @@ main(int argc, char **argv)
 		{"members", cmd_members},
 		{"adjudicate", cmd_adjudicate},
 		{"report", cmd_report},
+		{"remittance", cmd_remittance},
 		{"settle", cmd_settle},
 	};
 

@@ -133,52 +133,105 @@ write_amounts(adj_remit *r, const adj_fen *amt)
 }
 
 static void
-write_reason(adj_remit *r, adj_reason code, const char *value)
+write_reason(adj_remit *r, const char *code, const char *value)
 {
 	char msg[512];
-	snprintf(msg, sizeof msg, "%s (%s)", adj_reasons[code].zh, adj_reasons[code].en);
+	int k = adj_reason_find(code);
+	if (k >= 0)
+		snprintf(msg, sizeof msg, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
+	else
+		msg[0] = '\0';
 	start(r, "reason");
-	attr(r, "code", adj_reasons[code].code);
+	attr(r, "code", code);
 	attr(r, "message", msg);
 	attr(r, "value", value);
 	end(r);
+}
+
+static const char *const item_amount_attr[6] = {"billed",    "rejected",  "self-pay",
+                                                "over-cap",  "first-pay", "in-policy"};
+
+/* <claim ...>, its amounts and its reasons; the caller writes the items
+ * and ends the element. */
+static void
+write_head(adj_remit *r, const adj_remit_view *v)
+{
+	start(r, "claim");
+	attr(r, "id", v->id);
+	attr(r, "member", v->member);
+	attr(r, "status", v->status);
+	attr(r, "method", v->method);
+	if (v->voids)
+		attr(r, "voids", v->voids);
+	write_amounts(r, v->amt);
+	for (size_t i = 0; i < v->nreasons; i++)
+		write_reason(r, v->reasons[i].code, v->reasons[i].value);
+}
+
+static void
+write_item(adj_remit *r, const adj_remit_item *it)
+{
+	start(r, "item");
+	attr(r, "seq", it->seq);
+	attr(r, "status", it->status);
+	for (int k = 0; k < 6; k++)
+		attr_fen(r, item_amount_attr[k], it->amt[k]);
+	for (size_t k = 0; k < it->nreasons; k++)
+		write_reason(r, it->reasons[k].code, it->reasons[k].value);
+	end(r);
+}
+
+int
+adj_remit_view_write(adj_remit *r, const adj_remit_view *v)
+{
+	write_head(r, v);
+	for (size_t i = 0; i < v->nitems; i++)
+		write_item(r, &v->items[i]);
+	end(r);
+	return r->failed ? ADJ_EIO : 0;
 }
 
 int
 adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided)
 {
 	const adj_claim *c = &o->claim;
-	const adj_claim_raw *raw = c->raw;
+	adj_remit_reason reasons[ADJ_CLAIM_MAX_REASONS + 1];
+	adj_remit_reason line_reasons[ADJ_LINE_MAX_REASONS];
+	adj_remit_view v;
+	size_t nr = 0;
 
-	start(r, "claim");
-	attr(r, "id", raw->id);
-	attr(r, "member", c->member_text);
-	attr(r, "status", adj_status_name[o->status]);
-	attr(r, "method", voided ? voided->method : o->method);
-	if (voided)
-		attr(r, "voids", c->target);
-	write_amounts(r, voided ? voided->amt : o->amt);
+	memset(&v, 0, sizeof v);
+	v.id = c->raw->id;
+	v.member = c->member_text;
+	v.status = adj_status_name[o->status];
+	v.method = voided ? voided->method : o->method;
+	v.voids = voided ? c->target : NULL;
+	v.amt = voided ? voided->amt : o->amt;
 	if (!voided) {
 		if (o->c_reason != ADJ_R_COUNT)
-			write_reason(r, o->c_reason, o->c_value);
+			reasons[nr++] = (adj_remit_reason){adj_reasons[o->c_reason].code, o->c_value};
 		for (size_t i = 0; i < o->nreasons; i++)
-			write_reason(r, o->reasons[i].code, o->reasons[i].value);
+			reasons[nr++] = (adj_remit_reason){adj_reasons[o->reasons[i].code].code,
+			                                   o->reasons[i].value};
 	}
+	v.reasons = reasons;
+	v.nreasons = nr;
+	write_head(r, &v);
+	/* items one at a time: no per-claim array of them */
 	if (c->kind != ADJ_KIND_VOID && o->lines) {
 		for (size_t i = 0; i < c->nlines; i++) {
 			const adj_line_result *lr = &o->lines[i];
-			start(r, "item");
-			attr(r, "seq", c->lines[i].raw->seq);
-			attr(r, "status", adj_status_name[lr->status]);
-			attr_fen(r, "billed", lr->billed);
-			attr_fen(r, "rejected", lr->rejected);
-			attr_fen(r, "self-pay", lr->self_pay);
-			attr_fen(r, "over-cap", lr->over_cap);
-			attr_fen(r, "first-pay", lr->first_pay);
-			attr_fen(r, "in-policy", lr->in_policy);
+			adj_remit_item it;
+			it.seq = c->lines[i].raw->seq;
+			it.status = adj_status_name[lr->status];
+			it.amt[0] = lr->billed, it.amt[1] = lr->rejected, it.amt[2] = lr->self_pay;
+			it.amt[3] = lr->over_cap, it.amt[4] = lr->first_pay, it.amt[5] = lr->in_policy;
 			for (size_t k = 0; k < lr->nreasons; k++)
-				write_reason(r, lr->reasons[k].code, lr->reasons[k].value);
-			end(r);
+				line_reasons[k] = (adj_remit_reason){adj_reasons[lr->reasons[k].code].code,
+				                                     lr->reasons[k].value};
+			it.reasons = line_reasons;
+			it.nreasons = lr->nreasons;
+			write_item(r, &it);
 		}
 	}
 	end(r);

@@ -26,9 +26,35 @@ int adj_remit_open(adj_remit **out, int fd);
 int adj_remit_begin(adj_remit *r, const char *batch_id, const char *hospital,
                     const char *adjudicated);
 
+/* A claim as the remittance shows it: what adj_remit_claim makes of an
+ * outcome, and what `adjudicator remittance` reads back from the ledger.
+ * One writer for both keeps a re-emitted remittance byte-identical. */
+typedef struct adj_remit_reason {
+	const char *code, *value;
+} adj_remit_reason;
+
+typedef struct adj_remit_item {
+	const char *seq, *status;
+	adj_fen amt[6]; /* billed rejected self-pay over-cap first-pay in-policy */
+	const adj_remit_reason *reasons;
+	size_t nreasons;
+} adj_remit_item;
+
+typedef struct adj_remit_view {
+	const char *id, *member, *status, *method, *voids; /* voids NULL unless voided */
+	const adj_fen *amt;                                /* ADJ_AMT_COUNT */
+	const adj_remit_reason *reasons;
+	size_t nreasons;
+	const adj_remit_item *items;
+	size_t nitems;
+} adj_remit_view;
+
 /* One claim of the batch. For a void request that succeeded, `voided` is
  * the claim it voided (its method and first remitted amounts). */
 int adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided);
+
+/* One claim, from its view. */
+int adj_remit_view_write(adj_remit *r, const adj_remit_view *v);
 
 int adj_remit_end(adj_remit *r, const adj_totals *t);
 

@@ -862,14 +862,6 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 	}
 	E.fd = fd;
 	E.size = (uint64_t)st.st_size;
-	if ((rc = adj_catalog_load(&E.cat, db, 0))) {
-		adj_diags_add(diags, path, 0, "", "%s", adj_db_errmsg(db));
-		close(fd);
-		return rc;
-	}
-	if ((rc = adj_item_index_build(&E.items, E.cat)) || (rc = adj_ledger_open(&E.ledger, db)))
-		goto done;
-
 	if (adj_outfile_open(&tmp, opts->output) != 0) {
 		adj_diags_add(diags, opts->output ? opts->output : "remittance", 0, "", "cannot create: %s",
 		              strerror(errno));
@@ -878,11 +870,21 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 	}
 	if ((rc = adj_remit_open(&E.remit, tmp.fd)))
 		goto done;
+	/* Take the write lock first (another process's batch is waited for),
+	 * then read the catalog: the batch is adjudicated against the catalog
+	 * and ledger as they are once it holds the lock (SPEC 5: batches in
+	 * the order they got the lock). */
 	if ((rc = adj_db_begin(db))) {
 		adj_diags_add(diags, path, 0, "", "%s", adj_db_errmsg(db));
 		goto done;
 	}
 	in_tx = true;
+	if ((rc = adj_catalog_load(&E.cat, db, 0))) {
+		adj_diags_add(diags, path, 0, "", "%s", adj_db_errmsg(db));
+		goto done;
+	}
+	if ((rc = adj_item_index_build(&E.items, E.cat)) || (rc = adj_ledger_open(&E.ledger, db)))
+		goto done;
 
 	rc = adj_intake_run(fd, display, on_header, on_claim, &E, &berr);
 	if (rc == ADJ_EDATA && !E.internal_msg[0]) {

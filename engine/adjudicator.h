@@ -115,6 +115,10 @@ typedef void (*adj_progress_fn)(void *ctx, const char *what, uint64_t done, uint
                                 uint64_t items);
 void adj_db_set_progress(adj_db *db, adj_progress_fn fn, void *ctx);
 
+/* Called once when a write has to wait for another process's lock (its
+ * batch is being adjudicated); the wait goes on for up to 30 minutes. */
+void adj_db_set_wait_notice(adj_db *db, void (*fn)(void *ctx, const char *path), void *ctx);
+
 /* ---- catalogs -------------------------------------------------------- */
 
 typedef struct adj_catalog_summary {

@@ -132,9 +132,18 @@ show_progress(void *ctx, const char *what, uint64_t done, uint64_t total, uint64
 	progress.shown = true;
 }
 
+static void
+say_waiting(void *ctx, const char *path)
+{
+	(void)ctx;
+	cli_progress_end();
+	fprintf(stderr, "adjudicator: waiting for another process to finish with %s ...\n", path);
+}
+
 void
 cli_progress_start(adj_db *db)
 {
+	adj_db_set_wait_notice(db, say_waiting, NULL);
 	if (!isatty(2))
 		return;
 	progress.start = now_s();

@@ -59,6 +59,7 @@ adj_db_prepare(adj_db *db, sqlite3_stmt **st, const char *sql)
 int
 adj_db_begin(adj_db *db)
 {
+	db->waited_ms = 0;
 	return adj_db_exec(db, "BEGIN IMMEDIATE");
 }
 
@@ -93,6 +94,34 @@ adj_db_current_version(adj_db *db, long *version)
 	return rc;
 }
 
+/* SQLite's busy handler: another process holds the lock (its batch is being
+ * adjudicated). Say so once through the notice callback, then wait with a
+ * growing pause, up to ADJ_DB_WAIT_MS in all. */
+#define ADJ_DB_WAIT_MS (30 * 60 * 1000)
+
+static int
+wait_for_lock(void *vdb, int count)
+{
+	adj_db *db = vdb;
+	if (count == 0 && db->wait_notice)
+		db->wait_notice(db->wait_ctx, db->path);
+	int pause = count < 10 ? 1 << count : 500; /* 1 ms .. 512 ms, then 500 ms */
+	if (pause > 500)
+		pause = 500;
+	db->waited_ms += (uint64_t)pause;
+	if (db->waited_ms > ADJ_DB_WAIT_MS)
+		return 0;
+	sqlite3_sleep(pause);
+	return 1;
+}
+
+void
+adj_db_set_wait_notice(adj_db *db, void (*fn)(void *ctx, const char *path), void *ctx)
+{
+	db->wait_notice = fn;
+	db->wait_ctx = ctx;
+}
+
 int
 adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 {
@@ -121,7 +150,7 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 		adj_db_close(db);
 		return ADJ_EIO;
 	}
-	sqlite3_busy_timeout(db->sql, 60000);
+	sqlite3_busy_handler(db->sql, wait_for_lock, db);
 	sqlite3_extended_result_codes(db->sql, 1);
 	rc = adj_db_exec(db, "PRAGMA foreign_keys = ON;");
 	if (!rc && !(flags & ADJ_DB_READONLY))

@@ -19,6 +19,9 @@ struct adj_db {
 	adj_progress_fn progress;
 	void *progress_ctx;
 	uint64_t progress_last; /* monotonic ms of the last call */
+	void (*wait_notice)(void *ctx, const char *path);
+	void *wait_ctx;
+	uint64_t waited_ms;
 };
 
 /* Report progress through the callback set by adj_db_set_progress, at most

@@ -905,7 +905,10 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 		goto done;
 	}
 	if (rc) {
-		if (rc == ADJ_EIO)
+		if (rc == ADJ_EIO && adj_remit_errno(E.remit))
+			adj_diags_add(diags, opts->output ? opts->output : "remittance", 0, "",
+			              "cannot write the remittance: %s", strerror(adj_remit_errno(E.remit)));
+		else if (rc == ADJ_EIO)
 			adj_diags_add(diags, display, 0, "", "%s", db->errmsg[0] ? db->errmsg : "I/O error");
 		goto done;
 	}

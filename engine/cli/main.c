@@ -1,6 +1,7 @@
 /*
  * main.c - the `adjudicator` command: dispatch to the subcommands.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,11 @@ main(int argc, char **argv)
 		{"settle", cmd_settle},
 	};
 
+	/* A full disk or a file-size limit, and a closed pipe, must come back
+	 * as write errors (exit 74 with a message, the batch rolled back), not
+	 * as signals that kill the process mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

@@ -7,6 +7,7 @@
  */
 #include "remittance.h"
 
+#include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct adj_remit {
 	xmlTextWriterPtr w;
 	FILE *f;
 	int failed;
+	int err; /* errno of the first failed write */
 };
 
 static int
@@ -28,6 +30,8 @@ on_write(void *ctx, const char *buf, int len)
 {
 	adj_remit *r = ctx;
 	if (fwrite(buf, 1, (size_t)len, r->f) != (size_t)len) {
+		if (!r->failed)
+			r->err = errno;
 		r->failed = 1;
 		return -1;
 	}
@@ -270,6 +274,12 @@ adj_remit_close(adj_remit *r)
 	failed = r->failed;
 	free(r);
 	return failed ? ADJ_EIO : 0;
+}
+
+int
+adj_remit_errno(const adj_remit *r)
+{
+	return r && r->failed ? (r->err ? r->err : EIO) : 0;
 }
 
 void

@@ -61,6 +61,9 @@ int adj_remit_end(adj_remit *r, const adj_totals *t);
 /* Flush, fsync and close; returns ADJ_EIO when anything failed on the way. */
 int adj_remit_close(adj_remit *r);
 
+/* The errno of the first failed write (0 when none failed). */
+int adj_remit_errno(const adj_remit *r);
+
 /* Abandon (close without caring). */
 void adj_remit_abort(adj_remit *r);
 

@@ -573,8 +573,8 @@ adjudicate_money(engine *E, adj_outcome *o, verdict *v, int forced_kind)
 	in.rule = o->rule;
 	in.group = o->group;
 	in.forced_kind = forced_kind;
-	in.relief_eligible = in_period(c->service, m->relief_from, m->relief_to);
-	in.assist_eligible = in_period(c->service, m->assist_from, m->assist_to);
+	in.relief_eligible = o->relief_ok = in_period(c->service, m->relief_from, m->relief_to);
+	in.assist_eligible = o->assist_ok = in_period(c->service, m->assist_from, m->assist_to);
 	if ((rc = adj_ledger_accum_get(E->ledger, m->id, m->scheme, c->year, o->group->code,
 	                               &in.before)))
 		return rc;

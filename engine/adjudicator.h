@@ -191,6 +191,15 @@ int adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 int adj_remittance(adj_db *db, const char *batch_id, const char *hospital, const char *output,
                    void *out_fp, adj_diags *diags);
 
+/*
+ * Explain every recorded claim `claim_id` (of `hospital`, needed when
+ * several hospitals used the id): the derivation of SPEC 5 step by step,
+ * each number with its source, as text or (html) one HTML page, to out (a
+ * FILE *). ADJ_ENOINPUT when no such claim was recorded.
+ */
+int adj_explain(adj_db *db, const char *claim_id, const char *hospital, int html, void *out,
+                adj_diags *diags);
+
 /* ---- reports, settlement, cap derivation (SPEC 5.5, 6) ------------------ */
 
 typedef enum {

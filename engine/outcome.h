@@ -40,6 +40,7 @@ typedef struct adj_outcome {
 	size_t nreasons;
 	adj_reason_rec reasons[ADJ_CLAIM_MAX_REASONS];
 	bool counted;                 /* changed the accumulators */
+	bool relief_ok, assist_ok;    /* the member's periods covered the service date */
 	adj_benefit_out ben;
 	adj_accum before;
 	adj_fen hospital_pool_before;

@@ -94,3 +94,47 @@ cmd_remittance(int argc, char **argv)
 	adj_db_close(db);
 	return adj_exit_status(rc);
 }
+
+int
+cmd_explain(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: adjudicator explain CLAIM-ID [--hospital H] [--format text|html] [-o FILE] [--db FILE]\n"
+		"The whole derivation of a recorded claim, step by step in the order of SPEC 5:\n"
+		"checks, each line with its catalog row, single disease, the benefit rule, the\n"
+		"accumulators before, every band portion, the pool cap, relief, assistance, the\n"
+		"budget and the identity.\n";
+	cli_opt opts[] = {{"--db", NULL, true, NULL}, {"--hospital", NULL, true, NULL},
+	                  {"--format", NULL, true, NULL}, {"--output", "-o", true, NULL},
+	                  {NULL, NULL, false, NULL}};
+	const char *pos[1];
+	int st = cli_parse(argc, argv, 2, opts, pos, 1, 1, usage);
+	if (st)
+		return st < 0 ? EXIT_USAGE : 0;
+	const char *fmt = opts[2].value;
+	size_t ol = opts[3].value ? strlen(opts[3].value) : 0;
+	int html = fmt ? strcmp(fmt, "html") == 0 : (ol > 5 && strcmp(opts[3].value + ol - 5, ".html") == 0);
+	if (fmt && !html && strcmp(fmt, "text") != 0) {
+		fprintf(stderr, "adjudicator: --format is text or html\n");
+		return EXIT_USAGE;
+	}
+	char err[600];
+	adj_db *db = NULL;
+	int rc = adj_db_open(&db, adj_db_default_path(opts[0].value), 0, err, sizeof err);
+	if (rc)
+		return cli_fail(rc, "%s", err);
+	FILE *f = opts[3].value ? fopen(opts[3].value, "wb") : stdout;
+	if (!f) {
+		adj_db_close(db);
+		return cli_fail(ADJ_ECANTCREATE, "cannot create %s", opts[3].value);
+	}
+	adj_diags d;
+	adj_diags_init(&d, 0);
+	rc = adj_explain(db, pos[0], opts[1].value, html, f, &d);
+	if (f != stdout && fclose(f) != 0 && !rc)
+		rc = ADJ_EIO;
+	cli_print_diags(&d);
+	adj_diags_clear(&d);
+	adj_db_close(db);
+	return adj_exit_status(rc);
+}

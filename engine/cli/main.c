@@ -17,6 +17,7 @@ static const char usage[] =
 	"  adjudicate BATCH.xml [-o FILE] [--db FILE] [--dry-run]\n"
 	"                                       adjudicate a claim batch, write the remittance\n"
 	"  remittance BATCH-ID [--hospital H] [-o FILE]  re-emit an earlier batch's remittance\n"
+	"  explain CLAIM-ID [--hospital H] [--format text|html]  the derivation of a claim\n"
 	"  report rejections|budget|cost-structure|member ...   reports (--help for each)\n"
 	"  settle --year Y [--hospital H]       year-end global-budget settlement\n"
 	"  catalog derive-caps --year Y [-o caps.csv] [--apply DIR]\n"
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 		{"adjudicate", cmd_adjudicate},
 		{"report", cmd_report},
 		{"remittance", cmd_remittance},
+		{"explain", cmd_explain},
 		{"settle", cmd_settle},
 	};
 

@@ -25,7 +25,7 @@ const char *const adj_amount_column[ADJ_AMT_COUNT] = {
 enum {
 	S_BATCH_SEEN, S_BATCH_INSERT, S_BATCH_FINISH, S_MEMBER, S_ID_USED, S_TARGET, S_ELSEWHERE,
 	S_OVERLAP, S_ACC_GET, S_ACC_PUT, S_HOSP_GET, S_HOSP_PUT, S_VOID_MARK, S_CLAIM, S_LINE,
-	S_REASON, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO, S_COUNT
+	S_REASON, S_CODE, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO, S_COUNT
 };
 
 struct adj_ledger {
@@ -71,11 +71,12 @@ static const char *const sql[S_COUNT] = {
 	            "first_pay, in_policy, deductible, coinsurance, pool, over_pool, relief, "
 	            "assistance, patient, hospital_variance, withheld, pos_delta, acc_claims, "
 	            "acc_ded, acc_pos, acc_pool, acc_relief, acc_assist, hospital_pool_before, budget, "
-	            "recorded) "
+	            "relief_ok, assist_ok, recorded) "
 	            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	            "?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	            "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[S_LINE] = "INSERT INTO line VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[S_REASON] = "INSERT INTO reason VALUES (?,?,?,?,?)",
+	[S_CODE] = "INSERT INTO claim_code VALUES (?,?,?,?,?)",
 	[S_SAVEPOINT] = "SAVEPOINT claim",
 	[S_RELEASE] = "RELEASE claim",
 	[S_ROLLBACK_TO] = "ROLLBACK TO claim",
@@ -496,10 +497,40 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 	if (o->budget >= 0)
 		sqlite3_bind_int64(s, k, o->budget);
 	k++;
+	if (o->counted) {
+		sqlite3_bind_int(s, k, o->relief_ok);
+		sqlite3_bind_int(s, k + 1, o->assist_ok);
+	}
+	k += 2;
 	sqlite3_bind_int(s, k++, o->record);
 	if ((rc = done(l, s, "recording a claim")))
 		return rc;
 	o->row = sqlite3_last_insert_rowid(l->db->sql);
+
+	/* the codes, for `explain` (a void request's are not read) */
+	if (c->kind != ADJ_KIND_VOID) {
+		int ord = 0;
+		for (size_t i = 0; i < raw->ndx; i++) {
+			sqlite3_stmt *q = stmt(l, S_CODE);
+			sqlite3_bind_int64(q, 1, o->row);
+			sqlite3_bind_int(q, 2, ord++);
+			bind_str(q, 3, "diagnosis");
+			bind_str(q, 4, raw->dx[i].code);
+			bind_str(q, 5, raw->dx[i].primary);
+			if ((rc = done(l, q, "recording a diagnosis")))
+				return rc;
+		}
+		for (size_t i = 0; i < raw->nproc; i++) {
+			sqlite3_stmt *q = stmt(l, S_CODE);
+			sqlite3_bind_int64(q, 1, o->row);
+			sqlite3_bind_int(q, 2, ord++);
+			bind_str(q, 3, "procedure");
+			bind_str(q, 4, raw->proc[i]);
+			sqlite3_bind_null(q, 5);
+			if ((rc = done(l, q, "recording a procedure")))
+				return rc;
+		}
+	}
 
 	int rord = 0;
 	for (size_t i = 0; i < o->nreasons; i++) {

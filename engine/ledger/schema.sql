@@ -214,6 +214,8 @@ CREATE TABLE IF NOT EXISTS claim (
   hospital_pool_before INTEGER,       -- the hospital's pool total before
   budget          INTEGER,            -- the budget used for withholding
   voided_by       INTEGER REFERENCES claim(id),
+  relief_ok       INTEGER,            -- the member's relief period covered the service date
+  assist_ok       INTEGER,            -- the member's assistance period covered it
   recorded        INTEGER NOT NULL DEFAULT 1 -- 0: remitted only (C07, or a rejected
                                       -- replacement reusing its original's id):
                                       -- holds no id, invisible to C07-C09
@@ -238,6 +240,16 @@ CREATE TABLE IF NOT EXISTS line (
   allowed_price INTEGER,
   billed INTEGER NOT NULL, rejected INTEGER NOT NULL, self_pay INTEGER NOT NULL,
   over_cap INTEGER NOT NULL, first_pay INTEGER NOT NULL, in_policy INTEGER NOT NULL,
+  PRIMARY KEY (claim, ord)
+) WITHOUT ROWID;
+
+-- The diagnosis and procedure codes of a claim, as written (for `explain`).
+CREATE TABLE IF NOT EXISTS claim_code (
+  claim   INTEGER NOT NULL REFERENCES claim(id),
+  ord     INTEGER NOT NULL,
+  kind    TEXT NOT NULL,                -- diagnosis | procedure
+  code    TEXT,
+  primary_flag TEXT,                    -- the primary attribute as written
   PRIMARY KEY (claim, ord)
 ) WITHOUT ROWID;
 

@@ -31,6 +31,7 @@
 #include "benefit/single_disease.h"
 #include "catalog/catalog_index.h"
 #include "catalog/catalog_store.h"
+#include "catalog/members.h"
 #include "intake/intake.h"
 #include "ledger/ledger.h"
 #include "remit/remittance.h"
@@ -913,7 +914,12 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 		goto done;
 	}
 	adj_db_progress(db, "claims", E.size, E.size, (uint64_t)E.totals.claims);
-	if ((rc = adj_ledger_batch_finish(E.ledger, E.batch_row, (size_t)E.totals.claims)) ||
+	char real[4096];
+	int64_t generation;
+	if ((rc = adj_registry_generation(db, &generation)) ||
+	    (rc = adj_ledger_batch_finish(E.ledger, E.batch_row, (size_t)E.totals.claims,
+	                                  realpath(path, real) ? real : path, E.size,
+	                                  adj_intake_fingerprint(), generation)) ||
 	    (rc = adj_remit_end(E.remit, &E.totals)))
 		goto done;
 	rc = adj_remit_close(E.remit);

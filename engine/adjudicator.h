@@ -200,6 +200,16 @@ int adj_remittance(adj_db *db, const char *batch_id, const char *hospital, const
 int adj_explain(adj_db *db, const char *claim_id, const char *hospital, int html, void *out,
                 adj_diags *diags);
 
+/*
+ * Re-adjudicate every batch recorded in db, in recorded order, against the
+ * catalog version and member registry each was adjudicated with, into the
+ * new database new_path, and compare every claim. The batch files are found
+ * at their recorded paths or under batches_dir. Writes one line per batch
+ * and one per difference to out (a FILE *); *differences counts them.
+ */
+int adj_replay(adj_db *db, const char *new_path, const char *batches_dir, void *out,
+               long *differences, long *batches, adj_diags *diags);
+
 /* ---- reports, settlement, cap derivation (SPEC 5.5, 6) ------------------ */
 
 typedef enum {

@@ -11,6 +11,7 @@
  */
 #include "members.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,7 @@ typedef struct mctx {
 	const char *display;
 	adj_diags *diags;
 	sqlite3_stmt *upsert;
+	int64_t generation; /* the registry generation this import makes */
 	idset ids;
 	long read;
 	int rc;
@@ -212,10 +214,23 @@ member_row(void *vc, const adj_csv_row *row)
 	bind_field_date(u, 11, row, M_RELIEF_TO);
 	bind_field_date(u, 12, row, M_ASSIST_FROM);
 	bind_field_date(u, 13, row, M_ASSIST_TO);
+	sqlite3_bind_int64(u, 14, c->generation);
 	int s = sqlite3_step(u);
 	sqlite3_reset(u);
 	if (s != SQLITE_DONE)
 		return adj_db_fail(c->db, "upserting a member");
+	return 0;
+}
+
+int
+adj_registry_generation(adj_db *db, int64_t *g)
+{
+	sqlite3_stmt *st;
+	int rc = adj_db_prepare(db, &st, "SELECT value FROM meta WHERE key = 'registry_generation'");
+	if (rc)
+		return rc;
+	*g = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
 	return 0;
 }
 
@@ -247,18 +262,19 @@ adj_members_load(adj_catalog_summary *summary, adj_db *db, const adj_policy *pol
 	c.diags = diags;
 	collect_pairs(&c);
 	if (db) {
-		if ((rc = count_members(db, &before)) != 0)
+		if ((rc = count_members(db, &before)) != 0 || (rc = adj_registry_generation(db, &c.generation)) != 0)
 			return rc;
+		c.generation++;
 		rc = adj_db_prepare(
 			db, &c.upsert,
 			"INSERT INTO member(id, name, scheme, category, sex, birth_date, enrolled_from, "
-			"enrolled_to, paid_through, relief_from, relief_to, assistance_from, assistance_to) "
-			"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+			"enrolled_to, paid_through, relief_from, relief_to, assistance_from, assistance_to, "
+			"since) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
 			"name = excluded.name, scheme = excluded.scheme, category = excluded.category, "
 			"enrolled_from = excluded.enrolled_from, enrolled_to = excluded.enrolled_to, "
 			"paid_through = excluded.paid_through, relief_from = excluded.relief_from, "
 			"relief_to = excluded.relief_to, assistance_from = excluded.assistance_from, "
-			"assistance_to = excluded.assistance_to "
+			"assistance_to = excluded.assistance_to, since = excluded.since "
 			"WHERE (name, scheme, category, enrolled_from, enrolled_to, paid_through, "
 			"relief_from, relief_to, assistance_from, assistance_to) IS NOT "
 			"(excluded.name, excluded.scheme, excluded.category, excluded.enrolled_from, "
@@ -272,9 +288,20 @@ adj_members_load(adj_catalog_summary *summary, adj_db *db, const adj_policy *pol
 	if (db && rc == 0) {
 		long changed = (long)(sqlite3_total_changes64(db->sql) - changes0);
 		rc = count_members(db, &after);
+		/* a new generation only when something changed: loading the same
+		 * registry again writes nothing at all */
+		if (!rc && changed > 0) {
+			char sql[160];
+			snprintf(sql, sizeof sql,
+			         "INSERT INTO meta(key, value) VALUES ('registry_generation', '%lld') "
+			         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			         (long long)c.generation);
+			rc = adj_db_exec(db, sql);
+		}
 		if (summary) {
+			/* an update also writes its history row (a trigger) */
 			summary->members_inserted += after - before;
-			summary->members_updated += changed - (after - before);
+			summary->members_updated += (changed - (after - before)) / 2;
 		}
 	}
 	if (summary)

@@ -28,4 +28,7 @@ typedef struct adj_member {
 int adj_members_load(adj_catalog_summary *summary, adj_db *db, const adj_policy *policy,
                      const char *path, const char *display, adj_diags *diags);
 
+/* The registry generation: the number of imports that changed it. */
+int adj_registry_generation(adj_db *db, int64_t *g);
+
 #endif

@@ -46,6 +46,7 @@ int cmd_adjudicate(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_remittance(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_settle(int argc, char **argv);
 int cmd_derive_caps(int argc, char **argv);
 

@@ -18,6 +18,7 @@ static const char usage[] =
 	"                                       adjudicate a claim batch, write the remittance\n"
 	"  remittance BATCH-ID [--hospital H] [-o FILE]  re-emit an earlier batch's remittance\n"
 	"  explain CLAIM-ID [--hospital H] [--format text|html]  the derivation of a claim\n"
+	"  replay --into NEW.db [--batches DIR]  adjudicate every batch again and compare\n"
 	"  report rejections|budget|cost-structure|member ...   reports (--help for each)\n"
 	"  settle --year Y [--hospital H]       year-end global-budget settlement\n"
 	"  catalog derive-caps --year Y [-o caps.csv] [--apply DIR]\n"
@@ -41,6 +42,7 @@ main(int argc, char **argv)
 		{"report", cmd_report},
 		{"remittance", cmd_remittance},
 		{"explain", cmd_explain},
+		{"replay", cmd_replay},
 		{"settle", cmd_settle},
 	};
 

@@ -335,6 +335,86 @@ on_error(void *vin, xmlErrorPtr e)
 			*p = ' '; /* libxml2 adds a "Bytes: ..." line: keep one line */
 }
 
+/* ---- the fingerprint -------------------------------------------------------- */
+
+typedef struct fp {
+	uint64_t h, len;
+	unsigned char carry[8];
+	size_t n;
+} fp;
+
+static fp last_fp;
+
+static uint64_t
+fp_mix(uint64_t h, uint64_t w)
+{
+	h ^= w * UINT64_C(0x9E3779B97F4A7C15);
+	h = (h << 27 | h >> 37) * UINT64_C(0xC2B2AE3D27D4EB4F);
+	return h;
+}
+
+static void
+fp_update(fp *f, const unsigned char *p, size_t n)
+{
+	f->len += n;
+	while (f->n && n) {
+		f->carry[f->n++] = *p++, n--;
+		if (f->n == 8) {
+			uint64_t w;
+			memcpy(&w, f->carry, 8);
+			f->h = fp_mix(f->h, w);
+			f->n = 0;
+		}
+	}
+	if (f->n)
+		return; /* all of p went into the carry */
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		f->h = fp_mix(f->h, w);
+	}
+	memcpy(f->carry, p, n);
+	f->n = n;
+}
+
+uint64_t
+adj_intake_fingerprint(void)
+{
+	fp f = last_fp;
+	uint64_t w = 0;
+	memcpy(&w, f.carry, f.n);
+	uint64_t h = fp_mix(f.h, w ^ (f.len << 3));
+	return h ^ (h >> 29);
+}
+
+/* The same fingerprint of a whole file, read without parsing. */
+uint64_t
+adj_fingerprint_file(const char *path, uint64_t *size, int *err)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char buf[65536];
+	size_t n;
+	fp saved = last_fp;
+
+	*err = 0;
+	*size = 0;
+	if (!f) {
+		*err = errno ? errno : EIO;
+		return 0;
+	}
+	memset(&last_fp, 0, sizeof last_fp);
+	last_fp.h = UINT64_C(0x243F6A8885A308D3);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		fp_update(&last_fp, buf, n);
+	if (ferror(f))
+		*err = EIO;
+	fclose(f);
+	*size = last_fp.len;
+	uint64_t h = adj_intake_fingerprint();
+	last_fp = saved;
+	return h;
+}
+
 int
 adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_fn on_claim,
                void *ctx, adj_batch_error *err)
@@ -372,11 +452,14 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 		return ADJ_ENOMEM;
 	/* The first bytes go to the context constructor for encoding
 	 * detection (a UTF-16 byte-order mark, say). */
+	memset(&last_fp, 0, sizeof last_fp);
+	last_fp.h = UINT64_C(0x243F6A8885A308D3);
 	got = read(fd, buf, 4);
 	if (got < 0) {
 		free(buf);
 		return ADJ_EIO;
 	}
+	fp_update(&last_fp, (const unsigned char *)buf, (size_t)got);
 	in.ctxt = xmlCreatePushParserCtxt(&sax, &in, buf, (int)got, display);
 	if (!in.ctxt) {
 		free(buf);
@@ -396,6 +479,7 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 			rc = ADJ_EIO;
 			break;
 		}
+		fp_update(&last_fp, (const unsigned char *)buf, (size_t)got);
 		if (xmlParseChunk(in.ctxt, buf, (int)got, got == 0) != 0 && !in.stop_rc) {
 			on_error(&in, xmlCtxtGetLastError(in.ctxt));
 			if (!in.stop_rc) {

@@ -12,6 +12,8 @@
 #ifndef ADJ_INTAKE_INTAKE_H
 #define ADJ_INTAKE_INTAKE_H
 
+#include <stdint.h>
+
 #include "intake/claim.h"
 #include "reasons.h"
 
@@ -38,5 +40,14 @@ typedef int (*adj_claim_fn)(void *ctx, adj_claim_raw *claim);
  */
 int adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_fn on_claim,
                    void *ctx, adj_batch_error *err);
+
+/* A 64-bit fingerprint of every byte the last adj_intake_run read (a
+ * multiply-xorshift over 8-byte words, not a cryptographic hash): replay
+ * uses it to know the file it finds is the file that was adjudicated. */
+uint64_t adj_intake_fingerprint(void);
+
+/* The same fingerprint of a whole file; *size gets its length, *err an
+ * errno when it cannot be read. */
+uint64_t adj_fingerprint_file(const char *path, uint64_t *size, int *err);
 
 #endif

@@ -37,7 +37,8 @@ static const char *const sql[S_COUNT] = {
 	[S_BATCH_SEEN] = "SELECT adjudicated_at FROM batch WHERE hospital = ? AND batch_id = ?",
 	[S_BATCH_INSERT] = "INSERT INTO batch(hospital, batch_id, created, adjudicated_at, "
 	                   "catalog_version, source) VALUES (?,?,?,?,?,?)",
-	[S_BATCH_FINISH] = "UPDATE batch SET claims = ? WHERE id = ?",
+	[S_BATCH_FINISH] = "UPDATE batch SET claims = ?, source_path = ?, source_size = ?, "
+	                   "source_hash = ?, registry_generation = ? WHERE id = ?",
 	[S_MEMBER] = "SELECT name, scheme, category, sex, birth_date, enrolled_from, enrolled_to, "
 	             "paid_through, relief_from, relief_to, assistance_from, assistance_to "
 	             "FROM member WHERE id = ?",
@@ -203,11 +204,18 @@ adj_ledger_batch_insert(adj_ledger *l, const char *hospital, const char *batch_i
 }
 
 int
-adj_ledger_batch_finish(adj_ledger *l, int64_t row, size_t claims)
+adj_ledger_batch_finish(adj_ledger *l, int64_t row, size_t claims, const char *path,
+                        uint64_t size, uint64_t fingerprint, int64_t generation)
 {
+	char hex[17];
+	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)fingerprint);
 	sqlite3_stmt *s = stmt(l, S_BATCH_FINISH);
 	sqlite3_bind_int64(s, 1, (int64_t)claims);
-	sqlite3_bind_int64(s, 2, row);
+	bind_str(s, 2, path);
+	sqlite3_bind_int64(s, 3, (int64_t)size);
+	sqlite3_bind_text(s, 4, hex, 16, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, generation);
+	sqlite3_bind_int64(s, 6, row);
 	return done(l, s, "closing the batch");
 }
 

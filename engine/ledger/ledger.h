@@ -34,7 +34,10 @@ int adj_ledger_batch_seen(adj_ledger *l, const char *hospital, const char *batch
 int adj_ledger_batch_insert(adj_ledger *l, const char *hospital, const char *batch_id,
                             const char *created, const char *adjudicated_at, long version,
                             const char *source, int64_t *row);
-int adj_ledger_batch_finish(adj_ledger *l, int64_t row, size_t claims);
+/* Close the batch row: its claim count, the source file (absolute path,
+ * size, fingerprint) and the registry generation it was adjudicated with. */
+int adj_ledger_batch_finish(adj_ledger *l, int64_t row, size_t claims, const char *path,
+                            uint64_t size, uint64_t fingerprint, int64_t generation);
 
 /* The member's registry row (strings in arena). */
 int adj_ledger_member(adj_ledger *l, const char *id, adj_member *m, adj_arena *arena, bool *found);

@@ -152,8 +152,27 @@ CREATE TABLE IF NOT EXISTS member (
   relief_from     TEXT,
   relief_to       TEXT,
   assistance_from TEXT,
-  assistance_to   TEXT
+  assistance_to   TEXT,
+  since           INTEGER NOT NULL DEFAULT 0 -- the registry generation of this version
 ) WITHOUT ROWID;
+
+-- Earlier versions of member rows: a row was current for registry
+-- generations since .. until - 1. With `member` this gives the registry as
+-- it was when any batch was adjudicated (batch.registry_generation).
+CREATE TABLE IF NOT EXISTS member_history (
+  id TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER NOT NULL,
+  name TEXT NOT NULL, scheme TEXT NOT NULL, category TEXT NOT NULL, sex TEXT NOT NULL,
+  birth_date TEXT NOT NULL, enrolled_from TEXT NOT NULL, enrolled_to TEXT, paid_through TEXT,
+  relief_from TEXT, relief_to TEXT, assistance_from TEXT, assistance_to TEXT,
+  PRIMARY KEY (id, since)
+) WITHOUT ROWID;
+
+CREATE TRIGGER IF NOT EXISTS member_keep_history BEFORE UPDATE ON member
+BEGIN
+  INSERT INTO member_history VALUES (old.id, old.since, new.since, old.name, old.scheme,
+    old.category, old.sex, old.birth_date, old.enrolled_from, old.enrolled_to, old.paid_through,
+    old.relief_from, old.relief_to, old.assistance_from, old.assistance_to);
+END;
 
 -- ---- the ledger ------------------------------------------------------------
 
@@ -166,6 +185,10 @@ CREATE TABLE IF NOT EXISTS batch (
   adjudicated_at  TEXT NOT NULL,      -- UTC YYYY-MM-DDTHH:MM:SSZ, as remitted
   catalog_version INTEGER NOT NULL REFERENCES catalog_version(id),
   source          TEXT NOT NULL,      -- the file name adjudicated
+  source_path     TEXT,               -- its absolute path then (for replay)
+  source_size     INTEGER,
+  source_hash     TEXT,               -- a 64-bit fingerprint of its bytes
+  registry_generation INTEGER NOT NULL DEFAULT 0, -- the member registry used
   claims          INTEGER NOT NULL DEFAULT 0,
   UNIQUE (hospital, batch_id)
 );

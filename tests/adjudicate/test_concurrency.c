@@ -40,6 +40,9 @@ Test(concurrency, four_processes_at_once_equal_the_same_batches_one_after_anothe
 	setenv("SOURCE_DATE_EPOCH", "1136000000", 1);
 	fresh_db(db);
 	fresh_db(seqdb);
+	/* ADJ_CONCURRENCY_CLAIMS sets the size per batch (default 1500; try
+	 * 50000 by hand: meson test -C build adjudicate) */
+	const char *claims = getenv("ADJ_CONCURRENCY_CLAIMS") ? getenv("ADJ_CONCURRENCY_CLAIMS") : "1500";
 	for (int i = 0; i < N; i++) {
 		char seed[16];
 		snprintf(seed, sizeof seed, "%d", 100 + i);
@@ -49,7 +52,7 @@ Test(concurrency, four_processes_at_once_equal_the_same_batches_one_after_anothe
 		/* the same seed-independent member pool: every batch draws from
 		 * the whole registry, so members are shared between batches */
 		cr_assert_eq(t_run(NULL, NULL, (const char *const[]){GEN_BATCH_BIN, "--catalog", SOURCE_ROOT "/catalogs",
-		                                                     "--hospital", hospitals[i], "--claims", "1500",
+		                                                     "--hospital", hospitals[i], "--claims", claims,
 		                                                     "--seed", seed, "--problems", "10", "-o", batch[i], NULL}), 0);
 	}
 	/* all four at once */

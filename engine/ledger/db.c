@@ -16,7 +16,7 @@
 
 extern const char adj_schema_sql[];
 
-#define SCHEMA_VERSION "4"
+#define SCHEMA_VERSION "5"
 
 const char *
 adj_db_default_path(const char *explicit_path)

@@ -24,13 +24,21 @@ const char *const adj_amount_column[ADJ_AMT_COUNT] = {
 
 enum {
 	S_BATCH_SEEN, S_BATCH_INSERT, S_BATCH_FINISH, S_MEMBER, S_ID_USED, S_TARGET, S_ELSEWHERE,
-	S_OVERLAP, S_ACC_GET, S_ACC_PUT, S_HOSP_GET, S_HOSP_PUT, S_VOID_MARK, S_CLAIM, S_LINE,
-	S_REASON, S_CODE, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO, S_COUNT
+	S_OVERLAP, S_ACC_GET, S_ACC_PUT, S_HOSP_GET, S_HOSP_PUT, S_VOID_MARK, S_CLAIM, S_SAVEPOINT,
+	S_RELEASE, S_ROLLBACK_TO, S_COUNT
 };
+
+/* A growable text buffer for the JSON columns of a claim row. */
+typedef struct jbuf {
+	char *s;
+	size_t n, cap;
+	bool failed;
+} jbuf;
 
 struct adj_ledger {
 	adj_db *db;
 	sqlite3_stmt *st[S_COUNT];
+	jbuf lines, reasons, codes;
 };
 
 static const char *const sql[S_COUNT] = {
@@ -72,12 +80,10 @@ static const char *const sql[S_COUNT] = {
 	            "first_pay, in_policy, deductible, coinsurance, pool, over_pool, relief, "
 	            "assistance, patient, hospital_variance, withheld, pos_delta, acc_claims, "
 	            "acc_ded, acc_pos, acc_pool, acc_relief, acc_assist, hospital_pool_before, budget, "
-	            "relief_ok, assist_ok, recorded) "
+	            "relief_ok, assist_ok, recorded, lines, reasons, codes) "
 	            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	            "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[S_LINE] = "INSERT INTO line VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[S_REASON] = "INSERT INTO reason VALUES (?,?,?,?,?)",
-	[S_CODE] = "INSERT INTO claim_code VALUES (?,?,?,?,?)",
+	            "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+
 	[S_SAVEPOINT] = "SAVEPOINT claim",
 	[S_RELEASE] = "RELEASE claim",
 	[S_ROLLBACK_TO] = "ROLLBACK TO claim",
@@ -91,12 +97,12 @@ adj_ledger_open(adj_ledger **out, adj_db *db)
 	if (!l)
 		return ADJ_ENOMEM;
 	l->db = db;
-	for (int i = 0; i < S_COUNT; i++) {
-		int rc = adj_db_prepare(db, &l->st[i], sql[i]);
-		if (rc) {
-			adj_ledger_close(l);
-			return rc;
-		}
+	int rc = 0;
+	for (int i = 0; i < S_COUNT && !rc; i++)
+		rc = adj_db_prepare(db, &l->st[i], sql[i]);
+	if (rc) {
+		adj_ledger_close(l);
+		return rc;
 	}
 	*out = l;
 	return 0;
@@ -109,6 +115,9 @@ adj_ledger_close(adj_ledger *l)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(l->st[i]);
+	free(l->lines.s);
+	free(l->reasons.s);
+	free(l->codes.s);
 	free(l);
 }
 
@@ -443,6 +452,97 @@ adj_ledger_mark_voided(adj_ledger *l, int64_t row, int64_t by)
 	return done(l, s, "marking a claim voided");
 }
 
+/* ---- JSON for the lines, reasons and codes of a claim row ------------------ */
+
+static void
+jb_put(jbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *p = realloc(b->s, cap);
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void
+jb_c(jbuf *b, char c)
+{
+	jb_put(b, &c, 1);
+}
+
+/* A JSON string (or null): quotes, backslashes and control characters
+ * escaped; other UTF-8 as is. */
+static void
+jb_str(jbuf *b, const char *s)
+{
+	if (!s) {
+		jb_put(b, "null", 4);
+		return;
+	}
+	jb_c(b, '"');
+	const char *run = s;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jb_put(b, run, (size_t)(s - run));
+		char esc[8];
+		if (c == '"' || c == '\\')
+			snprintf(esc, sizeof esc, "\\%c", c);
+		else
+			snprintf(esc, sizeof esc, "\\u%04x", c);
+		jb_put(b, esc, strlen(esc));
+		run = s + 1;
+	}
+	jb_put(b, run, (size_t)(s - run));
+	jb_c(b, '"');
+}
+
+static void
+jb_int(jbuf *b, int64_t v)
+{
+	char t[24];
+	size_t n = sizeof t;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		t[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		t[--n] = '-';
+	jb_put(b, t + n, sizeof t - n);
+}
+
+static void
+jb_opt(jbuf *b, bool has, int64_t v)
+{
+	if (has)
+		jb_int(b, v);
+	else
+		jb_put(b, "null", 4);
+}
+
+static void
+bind_json(sqlite3_stmt *s, int k, const jbuf *b, bool any)
+{
+	if (any && !b->failed)
+		sqlite3_bind_text(s, k, b->s, (int)b->n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, k);
+}
+
 /* ---- posting ------------------------------------------------------------- */
 
 static const char *const kind_name[] = {"claim", "replacement", "void"};
@@ -511,87 +611,87 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 	}
 	k += 2;
 	sqlite3_bind_int(s, k++, o->record);
+
+	/* the lines with their reasons, the claim's reasons, the codes */
+	jbuf *jl = &l->lines, *jr = &l->reasons, *jc = &l->codes;
+	jl->n = jr->n = jc->n = 0;
+	jl->failed = jr->failed = jc->failed = false;
+	if (o->lines) {
+		jb_c(jl, '[');
+		for (size_t i = 0; i < c->nlines; i++) {
+			const adj_line *ln = &c->lines[i];
+			const adj_line_result *lr = &o->lines[i];
+			jb_put(jl, i ? ",[" : "[", i ? 2 : 1);
+			jb_str(jl, ln->raw->seq);
+			jb_c(jl, ',');
+			jb_str(jl, ln->raw->code);
+			jb_c(jl, ',');
+			jb_str(jl, ln->raw->date);
+			jb_c(jl, ',');
+			jb_opt(jl, ln->qty > 0, ln->qty);
+			jb_c(jl, ',');
+			jb_opt(jl, ln->qty > 0, ln->price);
+			jb_c(jl, ',');
+			jb_str(jl, adj_status_name[lr->status]);
+			jb_c(jl, ',');
+			jb_opt(jl, lr->row != NULL, lr->row ? lr->row->row_id : 0);
+			jb_c(jl, ',');
+			jb_opt(jl, lr->screened, lr->allowed_qty);
+			jb_c(jl, ',');
+			jb_opt(jl, lr->screened, lr->allowed_price);
+			const int64_t amounts[6] = {lr->billed, lr->rejected, lr->self_pay, lr->over_cap,
+			                            lr->first_pay, lr->in_policy};
+			for (int a = 0; a < 6; a++) {
+				jb_c(jl, ',');
+				jb_int(jl, amounts[a]);
+			}
+			jb_put(jl, ",[", 2);
+			for (size_t j = 0; j < lr->nreasons; j++) {
+				jb_put(jl, j ? ",[" : "[", j ? 2 : 1);
+				jb_str(jl, adj_reasons[lr->reasons[j].code].code);
+				jb_c(jl, ',');
+				jb_str(jl, lr->reasons[j].value);
+				jb_c(jl, ']');
+			}
+			jb_put(jl, "]]", 2);
+		}
+		jb_c(jl, ']');
+	}
+	jb_c(jr, '[');
+	for (size_t i = 0; i < o->nreasons; i++) {
+		jb_put(jr, i ? ",[" : "[", i ? 2 : 1);
+		jb_str(jr, adj_reasons[o->reasons[i].code].code);
+		jb_c(jr, ',');
+		jb_str(jr, o->reasons[i].value);
+		jb_c(jr, ']');
+	}
+	jb_c(jr, ']');
+	bool any_codes = c->kind != ADJ_KIND_VOID && (raw->ndx || raw->nproc);
+	if (any_codes) {
+		jb_c(jc, '[');
+		for (size_t i = 0; i < raw->ndx; i++) {
+			jb_put(jc, i ? ",[\"diagnosis\"," : "[\"diagnosis\",", i ? 14 : 13);
+			jb_str(jc, raw->dx[i].code);
+			jb_c(jc, ',');
+			jb_str(jc, raw->dx[i].primary);
+			jb_c(jc, ']');
+		}
+		for (size_t i = 0; i < raw->nproc; i++) {
+			jb_put(jc, (i || raw->ndx) ? ",[\"procedure\"," : "[\"procedure\",",
+			       (i || raw->ndx) ? 14 : 13);
+			jb_str(jc, raw->proc[i]);
+			jb_put(jc, ",null]", 6);
+		}
+		jb_c(jc, ']');
+	}
+	if (jl->failed || jr->failed || jc->failed)
+		return ADJ_ENOMEM;
+	bind_json(s, k++, jl, o->lines != NULL);
+	bind_json(s, k++, jr, o->nreasons > 0);
+	bind_json(s, k++, jc, any_codes);
 	if ((rc = done(l, s, "recording a claim")))
 		return rc;
 	o->row = sqlite3_last_insert_rowid(l->db->sql);
-
-	/* the codes, for `explain` (a void request's are not read) */
-	if (c->kind != ADJ_KIND_VOID) {
-		int ord = 0;
-		for (size_t i = 0; i < raw->ndx; i++) {
-			sqlite3_stmt *q = stmt(l, S_CODE);
-			sqlite3_bind_int64(q, 1, o->row);
-			sqlite3_bind_int(q, 2, ord++);
-			bind_str(q, 3, "diagnosis");
-			bind_str(q, 4, raw->dx[i].code);
-			bind_str(q, 5, raw->dx[i].primary);
-			if ((rc = done(l, q, "recording a diagnosis")))
-				return rc;
-		}
-		for (size_t i = 0; i < raw->nproc; i++) {
-			sqlite3_stmt *q = stmt(l, S_CODE);
-			sqlite3_bind_int64(q, 1, o->row);
-			sqlite3_bind_int(q, 2, ord++);
-			bind_str(q, 3, "procedure");
-			bind_str(q, 4, raw->proc[i]);
-			sqlite3_bind_null(q, 5);
-			if ((rc = done(l, q, "recording a procedure")))
-				return rc;
-		}
-	}
-
-	int rord = 0;
-	for (size_t i = 0; i < o->nreasons; i++) {
-		sqlite3_stmt *r = stmt(l, S_REASON);
-		sqlite3_bind_int64(r, 1, o->row);
-		sqlite3_bind_int(r, 2, rord++);
-		sqlite3_bind_null(r, 3);
-		bind_str(r, 4, adj_reasons[o->reasons[i].code].code);
-		bind_str(r, 5, o->reasons[i].value);
-		if ((rc = done(l, r, "recording a reason")))
-			return rc;
-	}
-	if (!o->lines)
-		return 0;
-	for (size_t i = 0; i < c->nlines; i++) {
-		const adj_line *ln = &c->lines[i];
-		const adj_line_result *lr = &o->lines[i];
-		sqlite3_stmt *q = stmt(l, S_LINE);
-		sqlite3_bind_int64(q, 1, o->row);
-		sqlite3_bind_int(q, 2, (int)i);
-		bind_str(q, 3, ln->raw->seq);
-		bind_str(q, 4, ln->raw->code);
-		bind_str(q, 5, ln->raw->date);
-		if (ln->qty > 0)
-			sqlite3_bind_int64(q, 6, ln->qty);
-		if (ln->qty > 0)
-			sqlite3_bind_int64(q, 7, ln->price);
-		bind_str(q, 8, adj_status_name[lr->status]);
-		if (lr->row)
-			sqlite3_bind_int64(q, 9, lr->row->row_id);
-		if (lr->screened) {
-			sqlite3_bind_int64(q, 10, lr->allowed_qty);
-			sqlite3_bind_int64(q, 11, lr->allowed_price);
-		}
-		sqlite3_bind_int64(q, 12, lr->billed);
-		sqlite3_bind_int64(q, 13, lr->rejected);
-		sqlite3_bind_int64(q, 14, lr->self_pay);
-		sqlite3_bind_int64(q, 15, lr->over_cap);
-		sqlite3_bind_int64(q, 16, lr->first_pay);
-		sqlite3_bind_int64(q, 17, lr->in_policy);
-		if ((rc = done(l, q, "recording a line")))
-			return rc;
-		for (size_t j = 0; j < lr->nreasons; j++) {
-			sqlite3_stmt *r = stmt(l, S_REASON);
-			sqlite3_bind_int64(r, 1, o->row);
-			sqlite3_bind_int(r, 2, rord++);
-			sqlite3_bind_int(r, 3, (int)i);
-			bind_str(r, 4, adj_reasons[lr->reasons[j].code].code);
-			bind_str(r, 5, lr->reasons[j].value);
-			if ((rc = done(l, r, "recording a line reason")))
-				return rc;
-		}
-	}
 	return 0;
 }
 

@@ -237,6 +237,9 @@ CREATE TABLE IF NOT EXISTS claim (
   hospital_pool_before INTEGER,       -- the hospital's pool total before
   budget          INTEGER,            -- the budget used for withholding
   voided_by       INTEGER REFERENCES claim(id),
+  lines           TEXT,               -- JSON: the items, see the view `line`
+  reasons         TEXT,               -- JSON: the claim's A/W reasons, see `reason`
+  codes           TEXT,               -- JSON: diagnoses and procedures, see `claim_code`
   relief_ok       INTEGER,            -- the member's relief period covered the service date
   assist_ok       INTEGER,            -- the member's assistance period covered it
   recorded        INTEGER NOT NULL DEFAULT 1 -- 0: remitted only (C07, or a rejected
@@ -247,44 +250,6 @@ CREATE INDEX IF NOT EXISTS claim_hospital_id ON claim(hospital, claim_id);
 CREATE INDEX IF NOT EXISTS claim_member_stay ON claim(member, admitted)
   WHERE claim_type = 'inpatient' AND kind != 'void' AND recorded;
 CREATE INDEX IF NOT EXISTS claim_batch ON claim(batch, ord);
-
--- One row per item of a claim, in document order.
-CREATE TABLE IF NOT EXISTS line (
-  claim         INTEGER NOT NULL REFERENCES claim(id),
-  ord           INTEGER NOT NULL,
-  seq           TEXT,                 -- as written
-  code          TEXT,
-  date          TEXT,
-  qty           INTEGER,              -- thousandths, NULL when unreadable
-  price         INTEGER,
-  status        TEXT NOT NULL,
-  item          INTEGER REFERENCES item(id), -- the catalog row priced against
-  allowed_qty   INTEGER,
-  allowed_price INTEGER,
-  billed INTEGER NOT NULL, rejected INTEGER NOT NULL, self_pay INTEGER NOT NULL,
-  over_cap INTEGER NOT NULL, first_pay INTEGER NOT NULL, in_policy INTEGER NOT NULL,
-  PRIMARY KEY (claim, ord)
-) WITHOUT ROWID;
-
--- The diagnosis and procedure codes of a claim, as written (for `explain`).
-CREATE TABLE IF NOT EXISTS claim_code (
-  claim   INTEGER NOT NULL REFERENCES claim(id),
-  ord     INTEGER NOT NULL,
-  kind    TEXT NOT NULL,                -- diagnosis | procedure
-  code    TEXT,
-  primary_flag TEXT,                    -- the primary attribute as written
-  PRIMARY KEY (claim, ord)
-) WITHOUT ROWID;
-
--- Reasons of claims (line NULL) and of lines, in remittance order.
-CREATE TABLE IF NOT EXISTS reason (
-  claim INTEGER NOT NULL REFERENCES claim(id),
-  ord   INTEGER NOT NULL,
-  line  INTEGER,                      -- line.ord, NULL for a claim reason
-  code  TEXT NOT NULL,
-  value TEXT NOT NULL,
-  PRIMARY KEY (claim, ord)
-) WITHOUT ROWID;
 
 -- A member's accumulators per scheme, year and group (SPEC 5.4).
 CREATE TABLE IF NOT EXISTS accumulator (
@@ -300,6 +265,38 @@ CREATE TABLE IF NOT EXISTS hospital_year (
   pool INTEGER NOT NULL, withheld INTEGER NOT NULL,
   PRIMARY KEY (hospital, year)
 ) WITHOUT ROWID;
+
+-- A claim's items, reasons and codes are stored with the claim as JSON
+-- arrays (one row per claim instead of one per line: the ledger of a large
+-- batch is written several times faster) and read through these views,
+-- which have the columns the tables would have.
+--   lines:   [[seq, code, date, qty, price, status, item, allowed_qty,
+--              allowed_price, billed, rejected, self_pay, over_cap, first_pay,
+--              in_policy, [[reason, value], ...]], ...]
+--   reasons: [[code, value], ...]          codes: [[kind, code, primary], ...]
+CREATE VIEW IF NOT EXISTS line AS
+  SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord,
+         j.value ->> 0 AS seq, j.value ->> 1 AS code, j.value ->> 2 AS date,
+         j.value ->> 3 AS qty, j.value ->> 4 AS price, j.value ->> 5 AS status,
+         j.value ->> 6 AS item, j.value ->> 7 AS allowed_qty, j.value ->> 8 AS allowed_price,
+         j.value ->> 9 AS billed, j.value ->> 10 AS rejected, j.value ->> 11 AS self_pay,
+         j.value ->> 12 AS over_cap, j.value ->> 13 AS first_pay, j.value ->> 14 AS in_policy
+  FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL;
+
+-- Reasons of claims (line NULL) and of lines; ord orders them as remitted.
+CREATE VIEW IF NOT EXISTS reason AS
+  SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord, NULL AS line,
+         j.value ->> 0 AS code, j.value ->> 1 AS value
+  FROM claim c, json_each(c.reasons) j WHERE c.reasons IS NOT NULL
+  UNION ALL
+  SELECT c.id, 1000000 * (CAST(l.key AS INTEGER) + 1) + CAST(r.key AS INTEGER),
+         CAST(l.key AS INTEGER), r.value ->> 0, r.value ->> 1
+  FROM claim c, json_each(c.lines) l, json_each(l.value, '$[15]') r WHERE c.lines IS NOT NULL;
+
+CREATE VIEW IF NOT EXISTS claim_code AS
+  SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord, j.value ->> 0 AS kind,
+         j.value ->> 1 AS code, j.value ->> 2 AS primary_flag
+  FROM claim c, json_each(c.codes) j WHERE c.codes IS NOT NULL;
 
 -- Views for auditors.
 CREATE VIEW IF NOT EXISTS rejected_lines AS

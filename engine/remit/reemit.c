@@ -72,12 +72,12 @@ write_claims(adj_db *db, adj_remit *r, int64_t batch, adj_totals *totals)
 		if (sqlite3_column_type(claims, 6) != SQLITE_NULL) {
 			adj_remit_reason *x = ADJ_VEC_PUSH(creasons, nc, ccap);
 			if (x)
-				*x = (adj_remit_reason){text(&a, claims, 6), text(&a, claims, 7)};
+				*x = (adj_remit_reason){text(&a, claims, 6), text(&a, claims, 7), -1};
 		}
 		sqlite3_reset(reasons);
 		sqlite3_bind_int64(reasons, 1, id);
 		while (sqlite3_step(reasons) == SQLITE_ROW) {
-			adj_remit_reason rr = {text(&a, reasons, 1), text(&a, reasons, 2)};
+			adj_remit_reason rr = {text(&a, reasons, 1), text(&a, reasons, 2), -1};
 			if (sqlite3_column_type(reasons, 0) == SQLITE_NULL) {
 				adj_remit_reason *x = ADJ_VEC_PUSH(creasons, nc, ccap);
 				if (x)

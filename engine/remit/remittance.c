@@ -200,19 +200,32 @@ write_amounts(adj_remit *r, const adj_fen *amt)
 	end(r);
 }
 
-static void
-write_reason(adj_remit *r, const char *code, const char *value)
+/* "中文 (English)" for each reason, made once. */
+static const char *
+reason_message(int k)
 {
-	char msg[512];
-	int k = adj_reason_find(code);
-	if (k >= 0)
-		snprintf(msg, sizeof msg, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
-	else
-		msg[0] = '\0';
+	static char *messages[ADJ_R_COUNT];
+	if (k < 0 || k >= ADJ_R_COUNT)
+		return "";
+	if (!messages[k]) {
+		size_t n = strlen(adj_reasons[k].zh) + strlen(adj_reasons[k].en) + 4;
+		char *m = malloc(n);
+		if (!m)
+			return "";
+		snprintf(m, n, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
+		messages[k] = m;
+	}
+	return messages[k];
+}
+
+static void
+write_reason(adj_remit *r, const adj_remit_reason *rr)
+{
+	int k = rr->k >= 0 ? rr->k : adj_reason_find(rr->code);
 	start(r, "reason");
-	attr(r, "code", code);
-	attr(r, "message", msg);
-	attr(r, "value", value);
+	attr(r, "code", rr->code);
+	attr(r, "message", reason_message(k));
+	attr(r, "value", rr->value);
 	end(r);
 }
 
@@ -233,7 +246,7 @@ write_head(adj_remit *r, const adj_remit_view *v)
 		attr(r, "voids", v->voids);
 	write_amounts(r, v->amt);
 	for (size_t i = 0; i < v->nreasons; i++)
-		write_reason(r, v->reasons[i].code, v->reasons[i].value);
+		write_reason(r, &v->reasons[i]);
 }
 
 static void
@@ -245,7 +258,7 @@ write_item(adj_remit *r, const adj_remit_item *it)
 	for (int k = 0; k < 6; k++)
 		attr_fen(r, item_amount_attr[k], it->amt[k]);
 	for (size_t k = 0; k < it->nreasons; k++)
-		write_reason(r, it->reasons[k].code, it->reasons[k].value);
+		write_reason(r, &it->reasons[k]);
 	end(r);
 }
 
@@ -277,10 +290,11 @@ adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided)
 	v.amt = voided ? voided->amt : o->amt;
 	if (!voided) {
 		if (o->c_reason != ADJ_R_COUNT)
-			reasons[nr++] = (adj_remit_reason){adj_reasons[o->c_reason].code, o->c_value};
+			reasons[nr++] = (adj_remit_reason){adj_reasons[o->c_reason].code, o->c_value,
+			                                   (int)o->c_reason};
 		for (size_t i = 0; i < o->nreasons; i++)
 			reasons[nr++] = (adj_remit_reason){adj_reasons[o->reasons[i].code].code,
-			                                   o->reasons[i].value};
+			                                   o->reasons[i].value, (int)o->reasons[i].code};
 	}
 	v.reasons = reasons;
 	v.nreasons = nr;
@@ -296,7 +310,7 @@ adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided)
 			it.amt[3] = lr->over_cap, it.amt[4] = lr->first_pay, it.amt[5] = lr->in_policy;
 			for (size_t k = 0; k < lr->nreasons; k++)
 				line_reasons[k] = (adj_remit_reason){adj_reasons[lr->reasons[k].code].code,
-				                                     lr->reasons[k].value};
+				                                     lr->reasons[k].value, (int)lr->reasons[k].code};
 			it.reasons = line_reasons;
 			it.nreasons = lr->nreasons;
 			write_item(r, &it);

@@ -31,6 +31,7 @@ int adj_remit_begin(adj_remit *r, const char *batch_id, const char *hospital,
  * One writer for both keeps a re-emitted remittance byte-identical. */
 typedef struct adj_remit_reason {
 	const char *code, *value;
+	int k; /* the registry index of code, or -1 to look it up */
 } adj_remit_reason;
 
 typedef struct adj_remit_item {

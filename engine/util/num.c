@@ -189,7 +189,26 @@ format_fixed(int64_t v, int scale, int keep, char *buf)
 size_t
 adj_fen_format(adj_fen v, char *buf)
 {
-	return format_fixed(v, 2, 2, buf);
+	/* the hot path of the remittance: digits written backwards, no loops
+	 * over powers of ten */
+	char t[ADJ_FEN_TEXT];
+	size_t n = sizeof t;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	t[--n] = (char)('0' + u % 10);
+	u /= 10;
+	t[--n] = (char)('0' + u % 10);
+	u /= 10;
+	t[--n] = '.';
+	do {
+		t[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		t[--n] = '-';
+	size_t len = sizeof t - n;
+	memcpy(buf, t + n, len);
+	buf[len] = '\0';
+	return len;
 }
 
 size_t

@@ -8,6 +8,7 @@
 #include "check.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -166,18 +167,60 @@ seq_ok(const char *s)
 	return true;
 }
 
+/* The value of a seq that passed seq_ok: at most 9 digits, so it fits. */
+static uint32_t
+seq_value(const char *s)
+{
+	uint32_t n = 0;
+	for (; *s; s++)
+		n = n * 10 + (uint32_t)(*s - '0');
+	return n;
+}
+
+/*
+ * Seqs seen so far in a claim: open addressing over the seq values (zero never
+ * occurs, so it marks an empty slot). Seqs without leading zeros are equal as
+ * text exactly when equal as numbers.
+ */
+typedef struct {
+	uint32_t *slot;
+	size_t mask;
+} seq_set;
+
+/* Add seq; false when it was already there. */
+static bool
+seq_set_add(seq_set *set, uint32_t seq)
+{
+	size_t i = (seq * 2654435761u) & set->mask;
+	while (set->slot[i]) {
+		if (set->slot[i] == seq)
+			return false;
+		i = (i + 1) & set->mask;
+	}
+	set->slot[i] = seq;
+	return true;
+}
+
 /* Type the items; report the first malformed one into v. */
 static bool
 parse_items(adj_claim *c, const adj_claim_raw *raw, adj_verdict *v)
 {
 	bool ok = true;
+	seq_set seen = {NULL, 0};
+	size_t cap = 16;
 
+	while (cap < 2 * raw->nitems)
+		cap *= 2;
 	c->nlines = raw->nitems;
 	c->lines = adj_arena_alloc(raw->arena, (raw->nitems ? raw->nitems : 1) * sizeof *c->lines);
-	if (!c->lines) {
+	seen.slot = adj_arena_alloc(raw->arena, cap * sizeof *seen.slot);
+	if (!c->lines || !seen.slot) {
 		c->nlines = 0;
+		c->lines = NULL;
 		return fail(v, ADJ_R_C01, "claim too large");
 	}
+	memset(seen.slot, 0, cap * sizeof *seen.slot);
+	seen.mask = cap - 1;
 	for (size_t i = 0; i < raw->nitems; i++) {
 		const adj_item_raw *it = &raw->items[i];
 		adj_line *l = &c->lines[i];
@@ -188,12 +231,20 @@ parse_items(adj_claim *c, const adj_claim_raw *raw, adj_verdict *v)
 			l->amount = 0;
 		if (!ok)
 			continue;
+		bool seq_good = it->seq && seq_ok(it->seq);
+		if (seq_good && it->code && parse_date(it->date, &l->date) && it->qty &&
+		    adj_milli_parse(it->qty, strlen(it->qty), &l->qty) && l->qty != 0 && it->price &&
+		    adj_fen_parse(it->price, strlen(it->price), &l->price) && l->amount_ok &&
+		    seq_set_add(&seen, seq_value(it->seq)))
+			continue;
+
+		/* something is wrong with this item: say what, in the order of the checks */
 		char where[64];
-		if (it->seq && seq_ok(it->seq))
+		if (seq_good)
 			snprintf(where, sizeof where, "item seq %s", it->seq);
 		else
 			snprintf(where, sizeof where, "item %zu", i + 1);
-		if (!it->seq || !seq_ok(it->seq))
+		if (!seq_good)
 			ok = fail(v, ADJ_R_C01, "%s: seq %s%s%s is not [1-9][0-9]{0,8}", where,
 			          it->seq ? "\"" : "missing", it->seq ? it->seq : "", it->seq ? "\"" : "");
 		else if (!it->code)
@@ -211,11 +262,7 @@ parse_items(adj_claim *c, const adj_claim_raw *raw, adj_verdict *v)
 			ok = fail(v, ADJ_R_C01, "%s: amount %s is not an amount in yuan", where,
 			          it->amount ? it->amount : "missing");
 		else
-			for (size_t k = 0; k < i; k++)
-				if (raw->items[k].seq && strcmp(raw->items[k].seq, it->seq) == 0) {
-					ok = fail(v, ADJ_R_C01, "%s: seq used twice in the claim", where);
-					break;
-				}
+			ok = fail(v, ADJ_R_C01, "%s: seq used twice in the claim", where);
 	}
 	return ok;
 }

@@ -3,6 +3,7 @@
  * (SPEC 4.5: claim ids, xs:boolean, xs:dateTime).
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 
 #include "check/check.h"
 
@@ -72,4 +73,73 @@ Test(check, created_is_an_xs_datetime)
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		cr_expect_eq(adj_xs_datetime_ok(t[i].s), t[i].ok, "\"%s\"", t[i].s);
+}
+
+/* An outpatient claim whose items are the given (seq, qty) pairs. */
+static bool
+parse_items_of(const char *const (*items)[2], size_t n, adj_arena *arena, adj_claim *c,
+               adj_verdict *v)
+{
+	static adj_item_raw buf[40000];
+	static adj_claim_raw raw;
+
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (adj_item_raw){.seq = items[i][0], .code = "X1", .date = "2005-03-01",
+		                        .qty = items[i][1], .price = "1.00", .amount = "1.00",
+		                        .line = (long)i + 10};
+	raw = (adj_claim_raw){.id = "MZ1", .type = "outpatient", .n_member = 1,
+	                      .member = "110101195001010017", .member_has_id = true,
+	                      .n_visit = 1, .visit = "2005-03-01", .items = buf, .nitems = n,
+	                      .arena = arena};
+	return adj_claim_parse(c, &raw, v);
+}
+
+Test(check, the_first_bad_item_decides_and_a_seq_may_not_repeat)
+{
+	adj_arena arena;
+	adj_claim c;
+	adj_verdict v;
+	adj_arena_init(&arena, 64u << 20);
+
+	static const char *const good[][2] = {{"1", "1"}, {"2", "0.5"}, {"10", "2"}};
+	cr_assert(parse_items_of(good, 3, &arena, &c, &v), "%s", v.value);
+	cr_expect_eq(c.nlines, 3);
+	cr_expect_eq(c.lines[1].qty, 500);
+
+	/* "1" and "10" differ; "10" again does not */
+	static const char *const dup[][2] = {{"1", "1"}, {"10", "1"}, {"2", "1"}, {"10", "1"}};
+	adj_arena_reset(&arena);
+	cr_expect_not(parse_items_of(dup, 4, &arena, &c, &v));
+	cr_expect_eq(v.code, ADJ_R_C01);
+	cr_expect_str_eq(v.value, "item seq 10: seq used twice in the claim");
+
+	/* the earlier fault is reported, not the later duplicate */
+	static const char *const both[][2] = {{"7", "1"}, {"8", "0"}, {"7", "1"}};
+	adj_arena_reset(&arena);
+	cr_expect_not(parse_items_of(both, 3, &arena, &c, &v));
+	cr_expect_str_eq(v.value,
+	                 "item seq 8: qty 0 is not a quantity > 0 (at most 3 decimals)");
+
+	static const char *const badseq[][2] = {{"1", "1"}, {"01", "1"}};
+	adj_arena_reset(&arena);
+	cr_expect_not(parse_items_of(badseq, 2, &arena, &c, &v));
+	cr_expect_str_eq(v.value, "item 2: seq \"01\" is not [1-9][0-9]{0,8}");
+
+	/* many items: every seq distinct passes, the largest seq repeated at the end fails */
+	static char seqs[20001][12];
+	static const char *big[20001][2];
+	for (size_t i = 0; i < 20000; i++) {
+		snprintf(seqs[i], sizeof seqs[i], "%zu", 999999999 - i * 7919);
+		big[i][0] = seqs[i];
+		big[i][1] = "1";
+	}
+	adj_arena_reset(&arena);
+	cr_expect(parse_items_of((const char *const (*)[2])big, 20000, &arena, &c, &v), "%s",
+	          v.value);
+	big[20000][0] = seqs[0];
+	big[20000][1] = "1";
+	adj_arena_reset(&arena);
+	cr_expect_not(parse_items_of((const char *const (*)[2])big, 20001, &arena, &c, &v));
+	cr_expect_str_eq(v.value, "item seq 999999999: seq used twice in the claim");
+	adj_arena_free(&arena);
 }

@@ -156,7 +156,7 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 	if (!rc && !(flags & ADJ_DB_READONLY))
 		rc = adj_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
 	if (!rc)
-		rc = adj_db_exec(db, "PRAGMA cache_size = -65536;");
+		rc = adj_db_exec(db, "PRAGMA cache_size = -16384;");
 	if (!rc && (flags & ADJ_DB_CREATE)) {
 		rc = adj_db_exec(db, "BEGIN IMMEDIATE");
 		if (!rc)

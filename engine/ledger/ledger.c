@@ -58,7 +58,10 @@ static const char *const sql[S_COUNT] = {
 	             "pool, over_pool, relief, assistance, patient, hospital_variance, withheld "
 	             "FROM claim WHERE hospital = ? AND claim_id = ? AND recorded "
 	             "ORDER BY voided_by IS NULL DESC, id DESC LIMIT 1",
-	[S_ELSEWHERE] = "SELECT 1 FROM claim WHERE claim_id = ? AND kind != 'void' AND recorded LIMIT 1",
+	/* by hospital, so that the (hospital, claim_id) index serves it */
+	[S_ELSEWHERE] = "SELECT 1 FROM (SELECT DISTINCT hospital FROM batch) AS h "
+	                "WHERE EXISTS (SELECT 1 FROM claim c WHERE c.hospital = h.hospital "
+	                "AND c.claim_id = ?1 AND c.kind != 'void' AND c.recorded) LIMIT 1",
 	[S_OVERLAP] = "SELECT claim_id, hospital, admitted, discharged FROM claim "
 	              "WHERE member = ? AND claim_type = 'inpatient' AND kind != 'void' "
 	              "AND status IN ('accepted', 'adjusted') AND voided_by IS NULL AND recorded "

@@ -35,10 +35,31 @@ typedef struct jbuf {
 	bool failed;
 } jbuf;
 
+/*
+ * Members already looked up in this batch, found or not. The registry cannot
+ * change under the batch's write transaction, so an entry stays true until
+ * the ledger is closed. Open addressing by id; when the table is three
+ * quarters full (or its strings outgrow their arena) it is emptied and
+ * refilled, which bounds its memory whatever the registry's size.
+ */
+enum { MEMBER_SLOTS = 1 << 14, MEMBER_STRINGS = 4u << 20 };
+
+typedef struct member_slot {
+	bool used, found;
+	adj_member m; /* m.id is the key; strings in member_cache.strings */
+} member_slot;
+
+typedef struct member_cache {
+	member_slot *slot; /* MEMBER_SLOTS, allocated on first use */
+	size_t count;
+	adj_arena strings;
+} member_cache;
+
 struct adj_ledger {
 	adj_db *db;
 	sqlite3_stmt *st[S_COUNT];
 	jbuf lines, reasons, codes;
+	member_cache members;
 };
 
 static const char *const sql[S_COUNT] = {
@@ -121,6 +142,8 @@ adj_ledger_close(adj_ledger *l)
 	free(l->lines.s);
 	free(l->reasons.s);
 	free(l->codes.s);
+	free(l->members.slot);
+	adj_arena_free(&l->members.strings);
 	free(l);
 }
 
@@ -233,8 +256,36 @@ adj_ledger_batch_finish(adj_ledger *l, int64_t row, size_t claims, const char *p
 
 /* ---- members ------------------------------------------------------------- */
 
-int
-adj_ledger_member(adj_ledger *l, const char *id, adj_member *m, adj_arena *arena, bool *found)
+static size_t
+member_hash(const char *id)
+{
+	size_t h = 14695981039346656037u; /* FNV-1a */
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211u;
+	return h;
+}
+
+/* The slot for id: its entry, or the empty slot where it belongs. */
+static member_slot *
+member_slot_for(member_cache *mc, const char *id)
+{
+	size_t i = member_hash(id) & (MEMBER_SLOTS - 1);
+	while (mc->slot[i].used && strcmp(mc->slot[i].m.id, id) != 0)
+		i = (i + 1) & (MEMBER_SLOTS - 1);
+	return &mc->slot[i];
+}
+
+static void
+member_cache_clear(member_cache *mc)
+{
+	memset(mc->slot, 0, MEMBER_SLOTS * sizeof *mc->slot);
+	mc->count = 0;
+	adj_arena_reset(&mc->strings);
+}
+
+/* Read the member row at id into m, its strings from arena. */
+static int
+member_read(adj_ledger *l, const char *id, adj_member *m, adj_arena *arena, bool *found)
 {
 	sqlite3_stmt *s = stmt(l, S_MEMBER);
 	bind_str(s, 1, id);
@@ -266,6 +317,49 @@ adj_ledger_member(adj_ledger *l, const char *id, adj_member *m, adj_arena *arena
 	if (rc == SQLITE_NOMEM)
 		return ADJ_ENOMEM;
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "looking up a member");
+}
+
+int
+adj_ledger_member(adj_ledger *l, const char *id, adj_member *m, adj_arena *arena, bool *found)
+{
+	member_cache *mc = &l->members;
+
+	if (strlen(id) > ADJ_RID_LEN) /* not a resident id: not worth keeping */
+		return member_read(l, id, m, arena, found);
+	if (!mc->slot) {
+		mc->slot = calloc(MEMBER_SLOTS, sizeof *mc->slot);
+		if (!mc->slot)
+			return member_read(l, id, m, arena, found);
+		adj_arena_init(&mc->strings, MEMBER_STRINGS);
+	}
+	member_slot *e = member_slot_for(mc, id);
+	if (!e->used) {
+		if (mc->count >= MEMBER_SLOTS / 4 * 3) {
+			member_cache_clear(mc);
+			e = member_slot_for(mc, id);
+		}
+		bool got;
+		int rc = member_read(l, id, &e->m, &mc->strings, &got);
+		if (rc == ADJ_ENOMEM && got) { /* the strings' arena is full: start again */
+			member_cache_clear(mc);
+			e = member_slot_for(mc, id);
+			rc = member_read(l, id, &e->m, &mc->strings, &got);
+		}
+		if (rc)
+			return rc;
+		snprintf(e->m.id, sizeof e->m.id, "%s", id);
+		e->used = true;
+		e->found = got;
+		mc->count++;
+	}
+	*found = e->found;
+	if (!e->found)
+		return 0;
+	*m = e->m;
+	m->name = adj_arena_strndup(arena, e->m.name, strlen(e->m.name));
+	m->scheme = adj_arena_strndup(arena, e->m.scheme, strlen(e->m.scheme));
+	m->category = adj_arena_strndup(arena, e->m.category, strlen(e->m.category));
+	return m->name && m->scheme && m->category ? 0 : ADJ_ENOMEM;
 }
 
 /* ---- claims -------------------------------------------------------------- */

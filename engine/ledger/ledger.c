@@ -551,32 +551,42 @@ adj_ledger_mark_voided(adj_ledger *l, int64_t row, int64_t by)
 
 /* ---- JSON for the lines, reasons and codes of a claim row ------------------ */
 
-static void
-jb_put(jbuf *b, const char *s, size_t n)
+/* Make room for n more bytes and the NUL; false (and b->failed) when out of memory. */
+static bool
+jb_grow(jbuf *b, size_t n)
 {
 	if (b->failed)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
+		return false;
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap < b->n + n + 1)
+		cap *= 2;
+	char *p = realloc(b->s, cap);
+	if (!p) {
+		b->failed = true;
+		return false;
 	}
+	b->s = p;
+	b->cap = cap;
+	return true;
+}
+
+static inline void
+jb_put(jbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap && !jb_grow(b, n))
+		return;
 	memcpy(b->s + b->n, s, n);
 	b->n += n;
 	b->s[b->n] = '\0';
 }
 
-static void
+static inline void
 jb_c(jbuf *b, char c)
 {
-	jb_put(b, &c, 1);
+	if (b->n + 2 > b->cap && !jb_grow(b, 1))
+		return;
+	b->s[b->n++] = c;
+	b->s[b->n] = '\0';
 }
 
 /* A JSON string (or null): quotes, backslashes and control characters

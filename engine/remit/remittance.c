@@ -56,24 +56,34 @@ flush_buf(adj_remit *r)
 	r->n = 0;
 }
 
+/* Write n bytes that do not fit in the buffer's free space. */
 static void
+put_slow(adj_remit *r, const char *s, size_t n)
+{
+	flush_buf(r);
+	if (n <= OUT_BUF) {
+		memcpy(r->buf, s, n);
+		r->n = n;
+		return;
+	}
+	size_t off = 0;
+	while (off < n && !r->failed) {
+		ssize_t w = write(r->fd, s + off, n - off);
+		if (w < 0 && errno != EINTR) {
+			r->err = errno;
+			r->failed = 1;
+		} else if (w > 0) {
+			off += (size_t)w;
+		}
+	}
+}
+
+static inline void
 put(adj_remit *r, const char *s, size_t n)
 {
 	if (r->n + n > OUT_BUF) {
-		flush_buf(r);
-		if (n > OUT_BUF) {
-			size_t off = 0;
-			while (off < n && !r->failed) {
-				ssize_t w = write(r->fd, s + off, n - off);
-				if (w < 0 && errno != EINTR) {
-					r->err = errno;
-					r->failed = 1;
-				} else if (w > 0) {
-					off += (size_t)w;
-				}
-			}
-			return;
-		}
+		put_slow(r, s, n);
+		return;
 	}
 	memcpy(r->buf + r->n, s, n);
 	r->n += n;
@@ -163,12 +173,18 @@ attr(adj_remit *r, const char *name, const char *value)
 	put(r, "\"", 1);
 }
 
+/* An amount: nothing in it to escape, so it is written as formatted. */
 static void
 attr_fen(adj_remit *r, const char *name, adj_fen v)
 {
-	char b[ADJ_FEN_TEXT];
-	adj_fen_format(v, b);
-	attr(r, name, b);
+	char b[ADJ_FEN_TEXT + 2];
+	b[0] = '"';
+	size_t n = adj_fen_format(v, b + 1) + 1;
+	b[n++] = '"';
+	put(r, " ", 1);
+	puts_(r, name);
+	put(r, "=", 1);
+	put(r, b, n);
 }
 
 static void

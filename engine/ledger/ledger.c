@@ -55,12 +55,43 @@ typedef struct member_cache {
 	adj_arena strings;
 } member_cache;
 
+/*
+ * Accumulators and hospital totals of this batch, kept here and written to
+ * their tables in one pass (write-back): each counted claim reads and
+ * rewrites both, and the rows are needed by nothing else until the batch
+ * commits. Everything dirty is written before a savepoint opens (so that
+ * ROLLBACK TO lands on rows that match) and when the batch finishes; a
+ * rollback to the savepoint forgets the cache. When the table is three
+ * quarters full it is written out and emptied, which bounds its memory.
+ * A key whose texts do not fit a slot goes straight to SQL.
+ */
+enum { ACC_SLOTS = 1 << 15, HOSP_SLOTS = 16, KEY_TEXT = 40 };
+
+typedef struct acc_slot {
+	bool used, dirty;
+	int year;
+	char member[KEY_TEXT], scheme[KEY_TEXT], grp[KEY_TEXT];
+	adj_accum acc;
+} acc_slot;
+
+typedef struct hosp_slot {
+	bool used, dirty;
+	int year;
+	char hospital[KEY_TEXT];
+	adj_fen pool, withheld;
+} hosp_slot;
+
 struct adj_ledger {
 	adj_db *db;
 	sqlite3_stmt *st[S_COUNT];
 	jbuf lines, reasons, codes;
 	member_cache members;
+	acc_slot *acc; /* ACC_SLOTS, allocated on first use */
+	size_t nacc;
+	hosp_slot hosp[HOSP_SLOTS];
 };
+
+static int totals_flush(adj_ledger *l);
 
 static const char *const sql[S_COUNT] = {
 	[S_BATCH_SEEN] = "SELECT adjudicated_at FROM batch WHERE hospital = ? AND batch_id = ?",
@@ -144,6 +175,7 @@ adj_ledger_close(adj_ledger *l)
 	free(l->codes.s);
 	free(l->members.slot);
 	adj_arena_free(&l->members.strings);
+	free(l->acc);
 	free(l);
 }
 
@@ -251,7 +283,8 @@ adj_ledger_batch_finish(adj_ledger *l, int64_t row, size_t claims, const char *p
 	sqlite3_bind_text(s, 4, hex, 16, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 5, generation);
 	sqlite3_bind_int64(s, 6, row);
-	return done(l, s, "closing the batch");
+	int rc = done(l, s, "closing the batch");
+	return rc ? rc : totals_flush(l);
 }
 
 /* ---- members ------------------------------------------------------------- */
@@ -443,9 +476,9 @@ adj_ledger_stay_overlap(adj_ledger *l, const char *member, adj_date a, adj_date 
 
 /* ---- accumulators -------------------------------------------------------- */
 
-int
-adj_ledger_accum_get(adj_ledger *l, const char *member, const char *scheme, int year,
-                     const char *grp, adj_accum *acc)
+static int
+acc_read(adj_ledger *l, const char *member, const char *scheme, int year, const char *grp,
+         adj_accum *acc)
 {
 	sqlite3_stmt *s = stmt(l, S_ACC_GET);
 	bind_str(s, 1, member);
@@ -466,9 +499,9 @@ adj_ledger_accum_get(adj_ledger *l, const char *member, const char *scheme, int 
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "reading accumulators");
 }
 
-int
-adj_ledger_accum_put(adj_ledger *l, const char *member, const char *scheme, int year,
-                     const char *grp, const adj_accum *acc)
+static int
+acc_write(adj_ledger *l, const char *member, const char *scheme, int year, const char *grp,
+          const adj_accum *acc)
 {
 	sqlite3_stmt *s = stmt(l, S_ACC_PUT);
 	bind_str(s, 1, member);
@@ -484,9 +517,8 @@ adj_ledger_accum_put(adj_ledger *l, const char *member, const char *scheme, int 
 	return done(l, s, "writing accumulators");
 }
 
-int
-adj_ledger_hospital_get(adj_ledger *l, const char *hospital, int year, adj_fen *pool,
-                        adj_fen *withheld)
+static int
+hosp_read(adj_ledger *l, const char *hospital, int year, adj_fen *pool, adj_fen *withheld)
 {
 	sqlite3_stmt *s = stmt(l, S_HOSP_GET);
 	bind_str(s, 1, hospital);
@@ -501,9 +533,8 @@ adj_ledger_hospital_get(adj_ledger *l, const char *hospital, int year, adj_fen *
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "reading hospital totals");
 }
 
-int
-adj_ledger_hospital_put(adj_ledger *l, const char *hospital, int year, adj_fen pool,
-                        adj_fen withheld)
+static int
+hosp_write(adj_ledger *l, const char *hospital, int year, adj_fen pool, adj_fen withheld)
 {
 	sqlite3_stmt *s = stmt(l, S_HOSP_PUT);
 	bind_str(s, 1, hospital);
@@ -511,6 +542,185 @@ adj_ledger_hospital_put(adj_ledger *l, const char *hospital, int year, adj_fen p
 	sqlite3_bind_int64(s, 3, pool);
 	sqlite3_bind_int64(s, 4, withheld);
 	return done(l, s, "writing hospital totals");
+}
+
+/* Write every dirty cached total to its table; the entries stay, clean. */
+static int
+totals_flush(adj_ledger *l)
+{
+	int rc;
+	for (size_t i = 0; l->acc && i < ACC_SLOTS; i++) {
+		acc_slot *e = &l->acc[i];
+		if (e->used && e->dirty) {
+			if ((rc = acc_write(l, e->member, e->scheme, e->year, e->grp, &e->acc)))
+				return rc;
+			e->dirty = false;
+		}
+	}
+	for (int i = 0; i < HOSP_SLOTS; i++) {
+		hosp_slot *h = &l->hosp[i];
+		if (h->used && h->dirty) {
+			if ((rc = hosp_write(l, h->hospital, h->year, h->pool, h->withheld)))
+				return rc;
+			h->dirty = false;
+		}
+	}
+	return 0;
+}
+
+/* Forget the cached totals (after a flush, or when the rows they came from
+ * were rolled back). */
+static void
+totals_forget(adj_ledger *l)
+{
+	if (l->acc)
+		memset(l->acc, 0, ACC_SLOTS * sizeof *l->acc);
+	l->nacc = 0;
+	memset(l->hosp, 0, sizeof l->hosp);
+}
+
+static bool
+fits(const char *s)
+{
+	return strlen(s) < KEY_TEXT;
+}
+
+/* The cache slot of an accumulator key, read from the table on a miss; NULL
+ * with *rc == 0 when the key is not cached (too long, or no memory). */
+static acc_slot *
+acc_slot_for(adj_ledger *l, const char *member, const char *scheme, int year, const char *grp,
+             int *rc)
+{
+	*rc = 0;
+	if (!fits(member) || !fits(scheme) || !fits(grp))
+		return NULL;
+	if (!l->acc && !(l->acc = calloc(ACC_SLOTS, sizeof *l->acc)))
+		return NULL;
+	size_t h = 14695981039346656037u; /* FNV-1a over the key */
+	for (const char *const *t = (const char *const[]){member, scheme, grp, NULL}; *t; t++)
+		for (const char *c = *t; ; c++) {
+			h = (h ^ (unsigned char)*c) * 1099511628211u;
+			if (!*c)
+				break;
+		}
+	h = (h ^ (size_t)(unsigned)year) * 1099511628211u;
+	for (;;) {
+		size_t i = h & (ACC_SLOTS - 1);
+		while (l->acc[i].used &&
+		       !(l->acc[i].year == year && strcmp(l->acc[i].member, member) == 0 &&
+		         strcmp(l->acc[i].grp, grp) == 0 && strcmp(l->acc[i].scheme, scheme) == 0))
+			i = (i + 1) & (ACC_SLOTS - 1);
+		acc_slot *e = &l->acc[i];
+		if (e->used)
+			return e;
+		if (l->nacc >= ACC_SLOTS / 4 * 3) { /* full: write out, empty, look again */
+			if ((*rc = totals_flush(l)))
+				return NULL;
+			totals_forget(l);
+			continue;
+		}
+		if ((*rc = acc_read(l, member, scheme, year, grp, &e->acc)))
+			return NULL;
+		e->used = true;
+		e->dirty = false;
+		e->year = year;
+		strcpy(e->member, member);
+		strcpy(e->scheme, scheme);
+		strcpy(e->grp, grp);
+		l->nacc++;
+		return e;
+	}
+}
+
+int
+adj_ledger_accum_get(adj_ledger *l, const char *member, const char *scheme, int year,
+                     const char *grp, adj_accum *acc)
+{
+	int rc;
+	acc_slot *e = acc_slot_for(l, member, scheme, year, grp, &rc);
+	if (rc)
+		return rc;
+	if (!e)
+		return acc_read(l, member, scheme, year, grp, acc);
+	*acc = e->acc;
+	return 0;
+}
+
+int
+adj_ledger_accum_put(adj_ledger *l, const char *member, const char *scheme, int year,
+                     const char *grp, const adj_accum *acc)
+{
+	int rc;
+	acc_slot *e = acc_slot_for(l, member, scheme, year, grp, &rc);
+	if (rc)
+		return rc;
+	if (!e)
+		return acc_write(l, member, scheme, year, grp, acc);
+	e->acc = *acc;
+	e->dirty = true;
+	return 0;
+}
+
+/* The slot of a hospital's year, read on a miss; NULL when the key is too
+ * long (*rc == 0) or on an error (*rc). */
+static hosp_slot *
+hosp_slot_for(adj_ledger *l, const char *hospital, int year, int *rc)
+{
+	*rc = 0;
+	if (!fits(hospital))
+		return NULL;
+	for (int i = 0; i < HOSP_SLOTS; i++)
+		if (l->hosp[i].used && l->hosp[i].year == year && strcmp(l->hosp[i].hospital, hospital) == 0)
+			return &l->hosp[i];
+	int free_slot = -1;
+	for (int i = 0; i < HOSP_SLOTS && free_slot < 0; i++)
+		if (!l->hosp[i].used)
+			free_slot = i;
+	if (free_slot < 0) { /* a batch across many years: write out and start again */
+		if ((*rc = totals_flush(l)))
+			return NULL;
+		memset(l->hosp, 0, sizeof l->hosp);
+		free_slot = 0;
+	}
+	hosp_slot *h = &l->hosp[free_slot];
+	if ((*rc = hosp_read(l, hospital, year, &h->pool, &h->withheld)))
+		return NULL;
+	h->used = true;
+	h->dirty = false;
+	h->year = year;
+	strcpy(h->hospital, hospital);
+	return h;
+}
+
+int
+adj_ledger_hospital_get(adj_ledger *l, const char *hospital, int year, adj_fen *pool,
+                        adj_fen *withheld)
+{
+	int rc;
+	hosp_slot *h = hosp_slot_for(l, hospital, year, &rc);
+	if (rc)
+		return rc;
+	if (!h)
+		return hosp_read(l, hospital, year, pool, withheld);
+	*pool = h->pool;
+	*withheld = h->withheld;
+	return 0;
+}
+
+int
+adj_ledger_hospital_put(adj_ledger *l, const char *hospital, int year, adj_fen pool,
+                        adj_fen withheld)
+{
+	int rc;
+	hosp_slot *h = hosp_slot_for(l, hospital, year, &rc);
+	if (rc)
+		return rc;
+	if (!h)
+		return hosp_write(l, hospital, year, pool, withheld);
+	h->pool = pool;
+	h->withheld = withheld;
+	h->dirty = true;
+	return 0;
 }
 
 /* ---- voids --------------------------------------------------------------- */
@@ -805,7 +1015,8 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 int
 adj_ledger_savepoint(adj_ledger *l)
 {
-	return done(l, stmt(l, S_SAVEPOINT), "opening a savepoint");
+	int rc = totals_flush(l);
+	return rc ? rc : done(l, stmt(l, S_SAVEPOINT), "opening a savepoint");
 }
 
 int
@@ -818,5 +1029,6 @@ int
 adj_ledger_rollback_to(adj_ledger *l)
 {
 	int rc = done(l, stmt(l, S_ROLLBACK_TO), "rolling back a savepoint");
+	totals_forget(l); /* what changed since the savepoint is undone in the tables */
 	return rc ? rc : adj_ledger_release(l);
 }

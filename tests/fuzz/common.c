@@ -65,6 +65,37 @@ remove_tempdirs(void)
 		fz_rmtree(tempdirs[i]);
 }
 
+/* Folders left by runs that crashed (abort() skips atexit): named
+ * adj-fuzz-TAG-PID-XXXXXX, removed when PID is gone. */
+static void
+remove_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	char p[PATH_MAX], proc[64];
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "adj-fuzz-", 9) != 0)
+			continue;
+		const char *dash = strrchr(e->d_name, '-');
+		const char *pid = dash;
+		if (!dash || dash == e->d_name)
+			continue;
+		while (pid > e->d_name && pid[-1] != '-')
+			pid--;
+		long n = strtol(pid, NULL, 10);
+		if (n <= 0)
+			continue;
+		snprintf(proc, sizeof proc, "/proc/%ld", n);
+		if (access(proc, F_OK) == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", base, e->d_name);
+		fz_rmtree(p);
+	}
+	closedir(d);
+}
+
 const char *
 fz_tempdir(const char *tag)
 {
@@ -72,7 +103,8 @@ fz_tempdir(const char *tag)
 	char *path = malloc(PATH_MAX);
 	if (!path || ntempdirs == MAX_TEMPDIRS)
 		abort();
-	snprintf(path, PATH_MAX, "%s/adj-fuzz-%s-XXXXXX", base, tag);
+	remove_stale(base);
+	snprintf(path, PATH_MAX, "%s/adj-fuzz-%s-%ld-XXXXXX", base, tag, (long)getpid());
 	if (!mkdtemp(path)) {
 		fprintf(stderr, "fuzz: mkdtemp %s: %s\n", path, strerror(errno));
 		abort();

@@ -26,8 +26,9 @@ void fz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
  * binary (tests/fuzz/build/fuzz_x). */
 const char *fz_root(void);
 
-/* A fresh folder under $TMPDIR (or /tmp) named adj-fuzz-<tag>-XXXXXX,
- * removed with everything in it when the process exits normally. */
+/* A fresh folder under $TMPDIR (or /tmp) named adj-fuzz-<tag>-<pid>-XXXXXX,
+ * removed with everything in it when the process exits normally; folders
+ * of earlier processes that are gone (they crashed) are removed first. */
 const char *fz_tempdir(const char *tag);
 
 /* Write n bytes to path (created or truncated). */

@@ -86,8 +86,10 @@ struct adj_ledger {
 	sqlite3_stmt *st[S_COUNT];
 	jbuf lines, reasons, codes;
 	member_cache members;
-	acc_slot *acc; /* ACC_SLOTS, allocated on first use */
-	size_t nacc;
+	acc_slot *acc;      /* ACC_SLOTS, allocated on first use */
+	uint32_t *acc_used; /* the indexes of the used slots, nacc of them */
+	uint32_t *acc_dirty; /* the indexes of the dirty ones, ndirty of them */
+	size_t nacc, ndirty;
 	hosp_slot hosp[HOSP_SLOTS];
 };
 
@@ -176,6 +178,8 @@ adj_ledger_close(adj_ledger *l)
 	free(l->members.slot);
 	adj_arena_free(&l->members.strings);
 	free(l->acc);
+	free(l->acc_used);
+	free(l->acc_dirty);
 	free(l);
 }
 
@@ -549,13 +553,11 @@ static int
 totals_flush(adj_ledger *l)
 {
 	int rc;
-	for (size_t i = 0; l->acc && i < ACC_SLOTS; i++) {
-		acc_slot *e = &l->acc[i];
-		if (e->used && e->dirty) {
-			if ((rc = acc_write(l, e->member, e->scheme, e->year, e->grp, &e->acc)))
-				return rc;
-			e->dirty = false;
-		}
+	for (; l->ndirty; l->ndirty--) {
+		acc_slot *e = &l->acc[l->acc_dirty[l->ndirty - 1]];
+		if ((rc = acc_write(l, e->member, e->scheme, e->year, e->grp, &e->acc)))
+			return rc;
+		e->dirty = false;
 	}
 	for (int i = 0; i < HOSP_SLOTS; i++) {
 		hosp_slot *h = &l->hosp[i];
@@ -573,9 +575,9 @@ totals_flush(adj_ledger *l)
 static void
 totals_forget(adj_ledger *l)
 {
-	if (l->acc)
-		memset(l->acc, 0, ACC_SLOTS * sizeof *l->acc);
-	l->nacc = 0;
+	for (size_t i = 0; i < l->nacc; i++)
+		memset(&l->acc[l->acc_used[i]], 0, sizeof *l->acc);
+	l->nacc = l->ndirty = 0;
 	memset(l->hosp, 0, sizeof l->hosp);
 }
 
@@ -594,8 +596,16 @@ acc_slot_for(adj_ledger *l, const char *member, const char *scheme, int year, co
 	*rc = 0;
 	if (!fits(member) || !fits(scheme) || !fits(grp))
 		return NULL;
-	if (!l->acc && !(l->acc = calloc(ACC_SLOTS, sizeof *l->acc)))
-		return NULL;
+	if (!l->acc) {
+		l->acc = calloc(ACC_SLOTS, sizeof *l->acc);
+		l->acc_used = malloc(ACC_SLOTS * sizeof *l->acc_used);
+		l->acc_dirty = malloc(ACC_SLOTS * sizeof *l->acc_dirty);
+		if (!l->acc || !l->acc_used || !l->acc_dirty) {
+			free(l->acc), free(l->acc_used), free(l->acc_dirty);
+			l->acc = NULL, l->acc_used = l->acc_dirty = NULL;
+			return NULL;
+		}
+	}
 	size_t h = 14695981039346656037u; /* FNV-1a over the key */
 	for (const char *const *t = (const char *const[]){member, scheme, grp, NULL}; *t; t++)
 		for (const char *c = *t; ; c++) {
@@ -627,7 +637,7 @@ acc_slot_for(adj_ledger *l, const char *member, const char *scheme, int year, co
 		strcpy(e->member, member);
 		strcpy(e->scheme, scheme);
 		strcpy(e->grp, grp);
-		l->nacc++;
+		l->acc_used[l->nacc++] = (uint32_t)i;
 		return e;
 	}
 }
@@ -657,6 +667,8 @@ adj_ledger_accum_put(adj_ledger *l, const char *member, const char *scheme, int 
 	if (!e)
 		return acc_write(l, member, scheme, year, grp, acc);
 	e->acc = *acc;
+	if (!e->dirty)
+		l->acc_dirty[l->ndirty++] = (uint32_t)(e - l->acc);
 	e->dirty = true;
 	return 0;
 }

@@ -245,9 +245,6 @@ write_reason(adj_remit *r, const adj_remit_reason *rr)
 	end(r);
 }
 
-static const char *const item_amount_attr[6] = {"billed",    "rejected",  "self-pay",
-                                                "over-cap",  "first-pay", "in-policy"};
-
 /* <claim ...>, its amounts and its reasons; the caller writes the items
  * and ends the element. */
 static void
@@ -265,14 +262,31 @@ write_head(adj_remit *r, const adj_remit_view *v)
 		write_reason(r, &v->reasons[i]);
 }
 
+/* ' billed="' and the rest: an item's amounts are written in one piece. */
+static const struct {
+	const char *text;
+	size_t n;
+} item_amount_open[6] = {
+	{" billed=\"", 9}, {" rejected=\"", 11}, {" self-pay=\"", 11},
+	{" over-cap=\"", 11}, {" first-pay=\"", 12}, {" in-policy=\"", 12},
+};
+
 static void
 write_item(adj_remit *r, const adj_remit_item *it)
 {
+	char b[6 * (12 + ADJ_FEN_TEXT + 1)];
+	size_t n = 0;
+
 	start(r, "item");
 	attr(r, "seq", it->seq);
 	attr(r, "status", it->status);
-	for (int k = 0; k < 6; k++)
-		attr_fen(r, item_amount_attr[k], it->amt[k]);
+	for (int k = 0; k < 6; k++) {
+		memcpy(b + n, item_amount_open[k].text, item_amount_open[k].n);
+		n += item_amount_open[k].n;
+		n += adj_fen_format(it->amt[k], b + n);
+		b[n++] = '"';
+	}
+	put(r, b, n);
 	for (size_t k = 0; k < it->nreasons; k++)
 		write_reason(r, &it->reasons[k]);
 	end(r);

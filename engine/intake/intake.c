@@ -12,6 +12,7 @@
 #include "intake.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <stdarg.h>
@@ -26,20 +27,52 @@
 
 #define BATCH_NS "urn:adjudicator:batch:1"
 
+/*
+ * A claim (or the header) being read or waiting for the caller: its struct,
+ * the arena of its strings, and the arrays of claim.h, which it keeps from
+ * one claim to the next.
+ */
+typedef struct slot {
+	enum { EV_HEADER, EV_CLAIM, EV_END } kind;
+	adj_claim_raw claim;
+	adj_batch_header header;
+	adj_arena arena;
+	size_t ahead; /* what it added to ahead_bytes when handed over */
+} slot;
+
+/*
+ * The parse runs in a thread of its own when it can (SLOTS claims ahead of
+ * the caller at most, and no more than AHEAD_BYTES of their text), and the
+ * callbacks run in the caller's thread, in document order, exactly as they
+ * would without it: a refusal a callback returns still stops the batch at
+ * that claim, and a parse error is reported only once every claim before it
+ * has been handed over. Without a thread (pthread_create failed) slot 0 is
+ * filled and handed over in turn, by the parser's own thread.
+ */
+enum { SLOTS = 16, AHEAD_BYTES = 16 << 20 };
+
 typedef struct intake {
 	xmlParserCtxtPtr ctxt;
 	const char *display;
 	adj_header_fn on_header;
 	adj_claim_fn on_claim;
 	void *ctx;
-	adj_batch_error *err;
-	int stop_rc; /* our own reason to stop: ADJ_EDATA or a callback code */
+	adj_batch_error *err; /* the parser's own refusal (a copy when threaded) */
+	int stop_rc;          /* our own reason to stop: ADJ_EDATA or a callback code */
 	int depth;
 	bool in_claim;
-	bool claim_void_text; /* text seen at depth >= 3 is in a child element */
 	size_t claims;
-	adj_claim_raw claim;
-	adj_arena arena;
+	slot *cur; /* the slot being filled */
+	slot slots[SLOTS];
+
+	/* the hand-over between the parsing thread and the caller's */
+	bool threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	size_t head, count;  /* slots handed over, oldest first, not yet done with */
+	size_t ahead_bytes;  /* arena bytes of those slots */
+	bool cancel;         /* the caller stops: the parser is to stop too */
+	int fd, parse_rc;
 } intake;
 
 static void stop(intake *in, int rc, adj_reason code, const char *fmt, ...)
@@ -74,12 +107,14 @@ static const char *
 attr_copy(intake *in, const xmlChar **a)
 {
 	size_t n = (size_t)(a[4] - a[3]);
+	if (in->stop_rc) /* xmlStopParser may have freed the input the value is in */
+		return NULL;
 	if (n > ADJ_MAX_ATTR_BYTES) {
 		stop(in, ADJ_EDATA, ADJ_R_B01, "attribute %s is longer than %d bytes", (const char *)a[0],
 		     ADJ_MAX_ATTR_BYTES);
 		return NULL;
 	}
-	const char *s = adj_arena_strndup(&in->arena, (const char *)a[3], n);
+	const char *s = adj_arena_strndup(&in->cur->arena, (const char *)a[3], n);
 	if (!s) /* the arena's cap (or the machine's memory): a size limit */
 		stop(in, ADJ_EDATA, ADJ_R_B01, "a claim holds more than %d MB of text",
 		     ADJ_MAX_CLAIM_BYTES >> 20);
@@ -98,12 +133,68 @@ attr_get(intake *in, int nb, const xmlChar **attrs, const char *name)
 	return NULL;
 }
 
+/* ---- the hand-over ----------------------------------------------------------- */
+
+/* Hand slot s to the caller's callback; the parse stops if it refuses. */
+static int
+deliver(intake *in, slot *s, adj_batch_error *err)
+{
+	if (s->kind == EV_HEADER)
+		return in->on_header(in->ctx, &s->header, err);
+	return in->on_claim(in->ctx, &s->claim);
+}
+
+/* Make the next free slot the current one, its arena emptied; false when
+ * the parse is to stop instead. */
+static bool
+slot_take(intake *in)
+{
+	if (!in->threaded) {
+		in->cur = &in->slots[0];
+	} else {
+		pthread_mutex_lock(&in->mu);
+		while (!in->cancel &&
+		       (in->count == SLOTS || (in->count > 0 && in->ahead_bytes > AHEAD_BYTES)))
+			pthread_cond_wait(&in->emptied, &in->mu);
+		bool cancel = in->cancel;
+		in->cur = &in->slots[(in->head + in->count) % SLOTS];
+		pthread_mutex_unlock(&in->mu);
+		if (cancel) {
+			in->stop_rc = ADJ_EINTERNAL;
+			xmlStopParser(in->ctxt);
+			return false;
+		}
+	}
+	adj_arena_reset(&in->cur->arena);
+	return true;
+}
+
+/* The current slot is complete: hand it over (threaded) or to the callback. */
+static void
+slot_give(intake *in, int kind)
+{
+	in->cur->kind = kind;
+	if (!in->threaded) {
+		int rc = deliver(in, in->cur, in->err);
+		if (rc) {
+			in->stop_rc = rc;
+			xmlStopParser(in->ctxt);
+		}
+		return;
+	}
+	pthread_mutex_lock(&in->mu);
+	in->count++;
+	in->cur->ahead = in->cur->arena.total;
+	in->ahead_bytes += in->cur->ahead;
+	pthread_cond_signal(&in->filled);
+	pthread_mutex_unlock(&in->mu);
+}
+
 static void
 claim_begin(intake *in, int nb, const xmlChar **attrs)
 {
-	adj_claim_raw *c = &in->claim;
+	adj_claim_raw *c = &in->cur->claim;
 
-	adj_arena_reset(&in->arena);
 	c->line = xmlSAX2GetLineNumber(in->ctxt);
 	c->column = xmlSAX2GetColumnNumber(in->ctxt);
 	c->index = in->claims;
@@ -118,14 +209,14 @@ claim_begin(intake *in, int nb, const xmlChar **attrs)
 	c->unknown_element = NULL;
 	c->unknown_line = 0;
 	c->stray_text = false;
-	c->arena = &in->arena;
+	c->arena = &in->cur->arena;
 	in->in_claim = true;
 }
 
 static void
 claim_child(intake *in, const char *name, int nb, const xmlChar **attrs, bool known_ns)
 {
-	adj_claim_raw *c = &in->claim;
+	adj_claim_raw *c = &in->cur->claim;
 	long line = xmlSAX2GetLineNumber(in->ctxt);
 
 	if (known_ns && strcmp(name, "item") == 0) {
@@ -145,18 +236,18 @@ claim_child(intake *in, const char *name, int nb, const xmlChar **attrs, bool kn
 			if (a[2] != NULL)
 				continue;
 			const char *n = (const char *)a[0];
-			const char **slot = NULL;
+			const char **field = NULL;
 			switch (n[0]) {
-			case 's': slot = strcmp(n, "seq") == 0 ? &it->seq : NULL; break;
-			case 'c': slot = strcmp(n, "code") == 0 ? &it->code : NULL; break;
-			case 'd': slot = strcmp(n, "date") == 0 ? &it->date : NULL; break;
-			case 'q': slot = strcmp(n, "qty") == 0 ? &it->qty : NULL; break;
-			case 'p': slot = strcmp(n, "price") == 0 ? &it->price : NULL; break;
-			case 'a': slot = strcmp(n, "amount") == 0 ? &it->amount : NULL; break;
+			case 's': field = strcmp(n, "seq") == 0 ? &it->seq : NULL; break;
+			case 'c': field = strcmp(n, "code") == 0 ? &it->code : NULL; break;
+			case 'd': field = strcmp(n, "date") == 0 ? &it->date : NULL; break;
+			case 'q': field = strcmp(n, "qty") == 0 ? &it->qty : NULL; break;
+			case 'p': field = strcmp(n, "price") == 0 ? &it->price : NULL; break;
+			case 'a': field = strcmp(n, "amount") == 0 ? &it->amount : NULL; break;
 			default: break;
 			}
-			if (slot)
-				*slot = attr_copy(in, a);
+			if (field)
+				*field = attr_copy(in, a);
 		}
 		it->line = line;
 	} else if (known_ns && strcmp(name, "diagnosis") == 0) {
@@ -197,7 +288,7 @@ claim_child(intake *in, const char *name, int nb, const xmlChar **attrs, bool kn
 		if (c->n_visit++ == 0)
 			c->visit = attr_get(in, nb, attrs, "date");
 	} else if (!c->unknown_element) {
-		c->unknown_element = adj_arena_strndup(&in->arena, name, strlen(name));
+		c->unknown_element = adj_arena_strndup(&in->cur->arena, name, strlen(name));
 		c->unknown_line = line;
 	}
 }
@@ -224,19 +315,17 @@ on_start(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlCh
 			     name);
 			return;
 		}
-		adj_batch_header h;
-		h.id = attr_get(in, nb_attributes, attrs, "id");
-		h.hospital = attr_get(in, nb_attributes, attrs, "hospital");
-		h.created = attr_get(in, nb_attributes, attrs, "created");
-		h.line = xmlSAX2GetLineNumber(in->ctxt);
-		h.column = xmlSAX2GetColumnNumber(in->ctxt);
+		if (!slot_take(in))
+			return;
+		adj_batch_header *h = &in->cur->header;
+		h->id = attr_get(in, nb_attributes, attrs, "id");
+		h->hospital = attr_get(in, nb_attributes, attrs, "hospital");
+		h->created = attr_get(in, nb_attributes, attrs, "created");
+		h->line = xmlSAX2GetLineNumber(in->ctxt);
+		h->column = xmlSAX2GetColumnNumber(in->ctxt);
 		if (in->stop_rc)
 			return;
-		int rc = in->on_header(in->ctx, &h, in->err);
-		if (rc) {
-			in->stop_rc = rc;
-			xmlStopParser(in->ctxt);
-		}
+		slot_give(in, EV_HEADER);
 		return;
 	}
 	if (in->depth == 2) {
@@ -244,7 +333,8 @@ on_start(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlCh
 			stop(in, ADJ_EDATA, ADJ_R_B02, "<batch> may hold only <claim> elements, not <%s>", name);
 			return;
 		}
-		claim_begin(in, nb_attributes, attrs);
+		if (slot_take(in))
+			claim_begin(in, nb_attributes, attrs);
 		return;
 	}
 	if (in->depth == 3) {
@@ -252,9 +342,9 @@ on_start(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlCh
 		return;
 	}
 	/* deeper: nothing is expected inside the children of a claim */
-	if (!in->claim.unknown_element) {
-		in->claim.unknown_element = adj_arena_strndup(&in->arena, name, strlen(name));
-		in->claim.unknown_line = xmlSAX2GetLineNumber(in->ctxt);
+	if (!in->cur->claim.unknown_element) {
+		in->cur->claim.unknown_element = adj_arena_strndup(&in->cur->arena, name, strlen(name));
+		in->cur->claim.unknown_line = xmlSAX2GetLineNumber(in->ctxt);
 	}
 }
 
@@ -269,11 +359,7 @@ on_end(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 	if (in->depth == 2 && in->in_claim) {
 		in->in_claim = false;
 		in->claims++;
-		int rc = in->on_claim(in->ctx, &in->claim);
-		if (rc) {
-			in->stop_rc = rc;
-			xmlStopParser(in->ctxt);
-		}
+		slot_give(in, EV_CLAIM);
 	}
 	in->depth--;
 }
@@ -293,7 +379,7 @@ on_text(void *vin, const xmlChar *s, int len)
 	if (in->depth == 1)
 		stop(in, ADJ_EDATA, ADJ_R_B02, "text is not allowed between claims");
 	else if (in->depth >= 2)
-		in->claim.stray_text = true;
+		in->cur->claim.stray_text = true;
 }
 
 static void
@@ -415,17 +501,17 @@ adj_fingerprint_file(const char *path, uint64_t *size, int *err)
 	return h;
 }
 
-int
-adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_fn on_claim,
-               void *ctx, adj_batch_error *err)
+/* Read and parse the whole file: 0, or why it stopped (err filled for ADJ_EDATA). */
+static int
+parse_all(intake *in)
 {
-	xmlSAXHandler sax;
-	intake in;
+	adj_batch_error *err = in->err;
 	char *buf;
 	ssize_t got;
 	int rc = 0;
+	xmlSAXHandler sax;
 
-	adj_xml_harden();
+	adj_xml_harden(); /* per thread: libxml2's error handlers are */
 	adj_xml_clear_generic_error();
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
@@ -438,15 +524,6 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 	sax.getParameterEntity = on_entity;
 	sax.serror = on_error;
 
-	memset(&in, 0, sizeof in);
-	memset(err, 0, sizeof *err);
-	in.display = display;
-	in.on_header = on_header;
-	in.on_claim = on_claim;
-	in.ctx = ctx;
-	in.err = err;
-	adj_arena_init(&in.arena, ADJ_MAX_CLAIM_BYTES);
-
 	buf = malloc(ADJ_INTAKE_CHUNK);
 	if (!buf)
 		return ADJ_ENOMEM;
@@ -454,25 +531,25 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 	 * detection (a UTF-16 byte-order mark, say). */
 	memset(&last_fp, 0, sizeof last_fp);
 	last_fp.h = UINT64_C(0x243F6A8885A308D3);
-	got = read(fd, buf, 4);
+	got = read(in->fd, buf, 4);
 	if (got < 0) {
 		free(buf);
 		return ADJ_EIO;
 	}
 	fp_update(&last_fp, (const unsigned char *)buf, (size_t)got);
-	in.ctxt = xmlCreatePushParserCtxt(&sax, &in, buf, (int)got, display);
-	if (!in.ctxt) {
+	in->ctxt = xmlCreatePushParserCtxt(&sax, in, buf, (int)got, in->display);
+	if (!in->ctxt) {
 		free(buf);
 		return ADJ_ENOMEM;
 	}
-	xmlCtxtUseOptions(in.ctxt, ADJ_XML_OPTIONS);
+	xmlCtxtUseOptions(in->ctxt, ADJ_XML_OPTIONS);
 	if (got == 0) {
-		in.stop_rc = ADJ_EDATA;
+		in->stop_rc = ADJ_EDATA;
 		err->code = ADJ_R_B01;
 		snprintf(err->message, sizeof err->message, "the batch file is empty");
 	}
-	while (!in.stop_rc) {
-		got = read(fd, buf, ADJ_INTAKE_CHUNK);
+	while (!in->stop_rc) {
+		got = read(in->fd, buf, ADJ_INTAKE_CHUNK);
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
@@ -480,13 +557,13 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 			break;
 		}
 		fp_update(&last_fp, (const unsigned char *)buf, (size_t)got);
-		if (xmlParseChunk(in.ctxt, buf, (int)got, got == 0) != 0 && !in.stop_rc) {
-			on_error(&in, xmlCtxtGetLastError(in.ctxt));
-			if (!in.stop_rc) {
-				in.stop_rc = ADJ_EDATA;
+		if (xmlParseChunk(in->ctxt, buf, (int)got, got == 0) != 0 && !in->stop_rc) {
+			on_error(in, xmlCtxtGetLastError(in->ctxt));
+			if (!in->stop_rc) {
+				in->stop_rc = ADJ_EDATA;
 				err->code = ADJ_R_B01;
-				err->line = xmlSAX2GetLineNumber(in.ctxt);
-				err->column = xmlSAX2GetColumnNumber(in.ctxt);
+				err->line = xmlSAX2GetLineNumber(in->ctxt);
+				err->column = xmlSAX2GetColumnNumber(in->ctxt);
 				const char *g = adj_xml_generic_error();
 				snprintf(err->message, sizeof err->message, "%s%s",
 				         g[0] ? "bytes invalid in the declared encoding: " : "not well-formed XML",
@@ -496,25 +573,131 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 		if (got == 0)
 			break;
 	}
-	if (!rc && !in.stop_rc && in.depth != 0) {
-		in.stop_rc = ADJ_EDATA;
+	if (!rc && !in->stop_rc && in->depth != 0) {
+		in->stop_rc = ADJ_EDATA;
 		err->code = ADJ_R_B01;
 		snprintf(err->message, sizeof err->message, "the batch ends inside an element");
 	}
-	if (!rc && !in.stop_rc && !in.ctxt->wellFormed) {
-		in.stop_rc = ADJ_EDATA;
+	if (!rc && !in->stop_rc && !in->ctxt->wellFormed) {
+		in->stop_rc = ADJ_EDATA;
 		err->code = ADJ_R_B01;
 		const char *g = adj_xml_generic_error();
 		snprintf(err->message, sizeof err->message, "%s%s",
 		         g[0] ? "bytes invalid in the declared encoding: " : "not well-formed XML", g);
 	}
 	if (!rc)
-		rc = in.stop_rc;
-	xmlFreeParserCtxt(in.ctxt);
+		rc = in->stop_rc;
+	xmlFreeParserCtxt(in->ctxt);
+	in->ctxt = NULL;
 	free(buf);
-	free(in.claim.items);
-	free(in.claim.dx);
-	free(in.claim.proc);
-	adj_arena_free(&in.arena);
+	return rc;
+}
+
+/* The parsing thread: parse, then hand over the end with its outcome. */
+static void *
+parse_thread(void *vin)
+{
+	intake *in = vin;
+	int rc = parse_all(in);
+	pthread_mutex_lock(&in->mu);
+	while (in->count == SLOTS && !in->cancel)
+		pthread_cond_wait(&in->emptied, &in->mu);
+	in->parse_rc = rc;
+	if (!in->cancel)
+		in->slots[(in->head + in->count) % SLOTS].kind = EV_END;
+	in->count++;
+	pthread_cond_signal(&in->filled);
+	pthread_mutex_unlock(&in->mu);
+	return NULL;
+}
+
+/* The caller's side: every slot handed over goes to its callback, in order,
+ * until the end or a refusal (which stops the parsing thread). */
+static int
+run_callbacks(intake *in, adj_batch_error *err)
+{
+	int rc = 0;
+	for (;;) {
+		pthread_mutex_lock(&in->mu);
+		while (in->count == 0)
+			pthread_cond_wait(&in->filled, &in->mu);
+		slot *s = &in->slots[in->head];
+		pthread_mutex_unlock(&in->mu);
+		if (s->kind == EV_END) {
+			rc = in->parse_rc;
+			if (rc == ADJ_EDATA)
+				*err = *in->err;
+			break;
+		}
+		rc = deliver(in, s, err);
+		pthread_mutex_lock(&in->mu);
+		in->head = (in->head + 1) % SLOTS;
+		in->count--;
+		in->ahead_bytes -= s->ahead;
+		if (rc)
+			in->cancel = true;
+		pthread_cond_signal(&in->emptied);
+		pthread_mutex_unlock(&in->mu);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+int
+adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_fn on_claim,
+               void *ctx, adj_batch_error *err)
+{
+	intake *in = calloc(1, sizeof *in);
+	adj_batch_error parse_err;
+	pthread_t thread;
+	int rc;
+
+	if (!in)
+		return ADJ_ENOMEM;
+	memset(err, 0, sizeof *err);
+	memset(&parse_err, 0, sizeof parse_err);
+	in->fd = fd;
+	in->display = display;
+	in->on_header = on_header;
+	in->on_claim = on_claim;
+	in->ctx = ctx;
+	for (int i = 0; i < SLOTS; i++)
+		adj_arena_init(&in->slots[i].arena, ADJ_MAX_CLAIM_BYTES);
+
+	in->threaded = pthread_mutex_init(&in->mu, NULL) == 0;
+	if (in->threaded && pthread_cond_init(&in->filled, NULL) != 0) {
+		pthread_mutex_destroy(&in->mu);
+		in->threaded = false;
+	}
+	if (in->threaded && pthread_cond_init(&in->emptied, NULL) != 0) {
+		pthread_cond_destroy(&in->filled);
+		pthread_mutex_destroy(&in->mu);
+		in->threaded = false;
+	}
+	in->err = in->threaded ? &parse_err : err;
+	if (in->threaded && pthread_create(&thread, NULL, parse_thread, in) != 0) {
+		pthread_cond_destroy(&in->emptied);
+		pthread_cond_destroy(&in->filled);
+		pthread_mutex_destroy(&in->mu);
+		in->threaded = false;
+		in->err = err;
+	}
+	if (in->threaded) {
+		rc = run_callbacks(in, err);
+		pthread_join(thread, NULL);
+		pthread_cond_destroy(&in->emptied);
+		pthread_cond_destroy(&in->filled);
+		pthread_mutex_destroy(&in->mu);
+	} else {
+		rc = parse_all(in);
+	}
+	for (int i = 0; i < SLOTS; i++) {
+		free(in->slots[i].claim.items);
+		free(in->slots[i].claim.dx);
+		free(in->slots[i].claim.proc);
+		adj_arena_free(&in->slots[i].arena);
+	}
+	free(in);
 	return rc;
 }

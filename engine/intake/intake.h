@@ -1,13 +1,16 @@
 /*
  * intake.h - streaming a claim batch (SPEC 4.5, 7).
  *
- * The batch is read once, in 64 KiB chunks, by libxml2's SAX2 push parser;
- * one claim at a time is held in memory (adj_claim_raw, its strings in an
- * arena reset after each claim). The caller gets the header once, then each
- * claim at its end tag. Anything that refuses the whole batch (B01 not
- * well-formed, bad encoding, DOCTYPE, a size limit; B02 root or header; or
- * a refusal the header callback returns) stops the parse and is reported
- * with line and column.
+ * The batch is read once, in 64 KiB chunks, by libxml2's SAX2 push parser,
+ * in a thread of its own that runs at most 16 claims (and 16 MB of their
+ * text) ahead; each claim is an adj_claim_raw whose strings live in an arena
+ * of its own. The callbacks run in the caller's thread, in document order:
+ * the header once, then each claim as if the parse had stopped at its end
+ * tag. Anything that refuses the whole batch (B01 not well-formed, bad
+ * encoding, DOCTYPE, a size limit; B02 root or header; or a refusal the
+ * header callback returns) stops the parse and is reported with line and
+ * column, after every claim before it and never after a refusal of the
+ * caller's.
  */
 #ifndef ADJ_INTAKE_INTAKE_H
 #define ADJ_INTAKE_INTAKE_H

@@ -9,6 +9,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +26,7 @@ deny_all(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 /* libxml2's "generic" errors (the encoding layer reports through them) go
  * to stderr by default; the library never prints, so they are kept here,
  * the first line of the first one, for the caller to put in its message. */
-static char generic[300];
+static _Thread_local char generic[300];
 
 static void
 keep_generic(void *ctx, const char *fmt, ...)
@@ -55,15 +56,19 @@ adj_xml_clear_generic_error(void)
 	generic[0] = '\0';
 }
 
+static void
+harden_once(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(deny_all);
+}
+
 void
 adj_xml_harden(void)
 {
-	static int done;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (done)
-		return;
-	xmlInitParser();
-	xmlSetExternalEntityLoader(deny_all);
+	pthread_once(&once, harden_once);
+	/* the generic error handler is libxml2's per-thread state */
 	xmlSetGenericErrorFunc(NULL, keep_generic);
-	done = 1;
 }

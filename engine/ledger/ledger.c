@@ -792,75 +792,114 @@ jb_grow(jbuf *b, size_t n)
 	return true;
 }
 
-static inline void
-jb_put(jbuf *b, const char *s, size_t n)
+/*
+ * The writers below write at p, which the caller has made room for with
+ * jb_room (at least what str_room and INT_ROOM say), and return the end.
+ */
+enum { INT_ROOM = 21 };
+
+/* Room for a JSON string of s: each byte may become \u00XX, or null. */
+static size_t
+str_room(const char *s)
 {
-	if (b->n + n + 1 > b->cap && !jb_grow(b, n))
-		return;
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
+	return s ? 2 + 6 * strlen(s) : 4;
 }
 
-static inline void
-jb_c(jbuf *b, char c)
+/* Make room for n more bytes (and the NUL); the write position, or NULL. */
+static char *
+jb_room(jbuf *b, size_t n)
 {
-	if (b->n + 2 > b->cap && !jb_grow(b, 1))
-		return;
-	b->s[b->n++] = c;
-	b->s[b->n] = '\0';
+	if (b->n + n + 1 > b->cap && !jb_grow(b, n))
+		return NULL;
+	return b->s + b->n;
+}
+
+/* The buffer now ends at p. */
+static void
+jb_end(jbuf *b, char *p)
+{
+	b->n = (size_t)(p - b->s);
+	*p = '\0';
+}
+
+static char *
+w_lit(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
 }
 
 /* A JSON string (or null): quotes, backslashes and control characters
  * escaped; other UTF-8 as is. */
-static void
-jb_str(jbuf *b, const char *s)
+static char *
+w_str(char *p, const char *s)
 {
-	if (!s) {
-		jb_put(b, "null", 4);
-		return;
-	}
-	jb_c(b, '"');
-	const char *run = s;
+	static const char hex[] = "0123456789abcdef";
+	if (!s)
+		return w_lit(p, "null", 4);
+	*p++ = '"';
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jb_put(b, run, (size_t)(s - run));
-		char esc[8];
-		if (c == '"' || c == '\\')
-			snprintf(esc, sizeof esc, "\\%c", c);
-		else
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-		jb_put(b, esc, strlen(esc));
-		run = s + 1;
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
+		} else if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else {
+			p = w_lit(p, "\\u00", 4);
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
 	}
-	jb_put(b, run, (size_t)(s - run));
-	jb_c(b, '"');
+	*p++ = '"';
+	return p;
 }
 
-static void
-jb_int(jbuf *b, int64_t v)
+static char *
+w_int(char *p, int64_t v)
 {
-	char t[24];
-	size_t n = sizeof t;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		t[--n] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		t[--n] = '-';
-	jb_put(b, t + n, sizeof t - n);
+	uint64_t u = (uint64_t)v;
+	if (v < 0) {
+		*p++ = '-';
+		u = (uint64_t)0 - u;
+	}
+	int n = 1;
+	for (uint64_t t = u; t >= 10; t /= 10)
+		n++;
+	for (int i = n - 1; i >= 0; i--, u /= 10)
+		p[i] = (char)('0' + u % 10);
+	return p + n;
 }
 
-static void
-jb_opt(jbuf *b, bool has, int64_t v)
+static char *
+w_opt(char *p, bool has, int64_t v)
 {
-	if (has)
-		jb_int(b, v);
-	else
-		jb_put(b, "null", 4);
+	return has ? w_int(p, v) : w_lit(p, "null", 4);
+}
+
+/* [["code","value"],...] of n reasons; room: reasons_room. */
+static size_t
+reasons_room(const adj_reason_rec *r, size_t n)
+{
+	size_t room = 2;
+	for (size_t i = 0; i < n; i++)
+		room += 4 + str_room(adj_reasons[r[i].code].code) + str_room(r[i].value);
+	return room;
+}
+
+static char *
+w_reasons(char *p, const adj_reason_rec *r, size_t n)
+{
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		p = w_lit(p, ",[" + !i, 2 - !i);
+		p = w_str(p, adj_reasons[r[i].code].code);
+		*p++ = ',';
+		p = w_str(p, r[i].value);
+		*p++ = ']';
+	}
+	*p++ = ']';
+	return p;
 }
 
 static void
@@ -945,73 +984,80 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 	jbuf *jl = &l->lines, *jr = &l->reasons, *jc = &l->codes;
 	jl->n = jr->n = jc->n = 0;
 	jl->failed = jr->failed = jc->failed = false;
-	if (o->lines) {
-		jb_c(jl, '[');
+	char *p;
+	if (o->lines && (p = jb_room(jl, 2))) {
+		*p++ = '[';
+		jb_end(jl, p);
 		for (size_t i = 0; i < c->nlines; i++) {
 			const adj_line *ln = &c->lines[i];
 			const adj_line_result *lr = &o->lines[i];
-			jb_put(jl, i ? ",[" : "[", i ? 2 : 1);
-			jb_str(jl, ln->raw->seq);
-			jb_c(jl, ',');
-			jb_str(jl, ln->raw->code);
-			jb_c(jl, ',');
-			jb_str(jl, ln->raw->date);
-			jb_c(jl, ',');
-			jb_opt(jl, ln->qty > 0, ln->qty);
-			jb_c(jl, ',');
-			jb_opt(jl, ln->qty > 0, ln->price);
-			jb_c(jl, ',');
-			jb_str(jl, adj_status_name[lr->status]);
-			jb_c(jl, ',');
-			jb_opt(jl, lr->row != NULL, lr->row ? lr->row->row_id : 0);
-			jb_c(jl, ',');
-			jb_opt(jl, lr->screened, lr->allowed_qty);
-			jb_c(jl, ',');
-			jb_opt(jl, lr->screened, lr->allowed_price);
+			const adj_item_raw *it = ln->raw;
+			size_t room = 32 + str_room(it->seq) + str_room(it->code) + str_room(it->date) +
+			              str_room(adj_status_name[lr->status]) + 11 * (INT_ROOM + 1) +
+			              reasons_room(lr->reasons, lr->nreasons);
+			if (!(p = jb_room(jl, room)))
+				break;
+			p = w_lit(p, ",[" + !i, 2 - !i);
+			p = w_str(p, it->seq);
+			*p++ = ',';
+			p = w_str(p, it->code);
+			*p++ = ',';
+			p = w_str(p, it->date);
+			*p++ = ',';
+			p = w_opt(p, ln->qty > 0, ln->qty);
+			*p++ = ',';
+			p = w_opt(p, ln->qty > 0, ln->price);
+			*p++ = ',';
+			p = w_str(p, adj_status_name[lr->status]);
+			*p++ = ',';
+			p = w_opt(p, lr->row != NULL, lr->row ? lr->row->row_id : 0);
+			*p++ = ',';
+			p = w_opt(p, lr->screened, lr->allowed_qty);
+			*p++ = ',';
+			p = w_opt(p, lr->screened, lr->allowed_price);
 			const int64_t amounts[6] = {lr->billed, lr->rejected, lr->self_pay, lr->over_cap,
 			                            lr->first_pay, lr->in_policy};
 			for (int a = 0; a < 6; a++) {
-				jb_c(jl, ',');
-				jb_int(jl, amounts[a]);
+				*p++ = ',';
+				p = w_int(p, amounts[a]);
 			}
-			jb_put(jl, ",[", 2);
-			for (size_t j = 0; j < lr->nreasons; j++) {
-				jb_put(jl, j ? ",[" : "[", j ? 2 : 1);
-				jb_str(jl, adj_reasons[lr->reasons[j].code].code);
-				jb_c(jl, ',');
-				jb_str(jl, lr->reasons[j].value);
-				jb_c(jl, ']');
-			}
-			jb_put(jl, "]]", 2);
+			*p++ = ',';
+			p = w_reasons(p, lr->reasons, lr->nreasons);
+			*p++ = ']';
+			jb_end(jl, p);
 		}
-		jb_c(jl, ']');
+		if ((p = jb_room(jl, 1))) {
+			*p++ = ']';
+			jb_end(jl, p);
+		}
 	}
-	jb_c(jr, '[');
-	for (size_t i = 0; i < o->nreasons; i++) {
-		jb_put(jr, i ? ",[" : "[", i ? 2 : 1);
-		jb_str(jr, adj_reasons[o->reasons[i].code].code);
-		jb_c(jr, ',');
-		jb_str(jr, o->reasons[i].value);
-		jb_c(jr, ']');
-	}
-	jb_c(jr, ']');
+	if ((p = jb_room(jr, reasons_room(o->reasons, o->nreasons))))
+		jb_end(jr, w_reasons(p, o->reasons, o->nreasons));
 	bool any_codes = c->kind != ADJ_KIND_VOID && (raw->ndx || raw->nproc);
 	if (any_codes) {
-		jb_c(jc, '[');
-		for (size_t i = 0; i < raw->ndx; i++) {
-			jb_put(jc, i ? ",[\"diagnosis\"," : "[\"diagnosis\",", i ? 14 : 13);
-			jb_str(jc, raw->dx[i].code);
-			jb_c(jc, ',');
-			jb_str(jc, raw->dx[i].primary);
-			jb_c(jc, ']');
+		size_t room = 2;
+		for (size_t i = 0; i < raw->ndx; i++)
+			room += 16 + str_room(raw->dx[i].code) + str_room(raw->dx[i].primary);
+		for (size_t i = 0; i < raw->nproc; i++)
+			room += 22 + str_room(raw->proc[i]);
+		if ((p = jb_room(jc, room))) {
+			*p++ = '[';
+			for (size_t i = 0; i < raw->ndx; i++) {
+				p = w_lit(p, ",[\"diagnosis\"," + !i, 14 - !i);
+				p = w_str(p, raw->dx[i].code);
+				*p++ = ',';
+				p = w_str(p, raw->dx[i].primary);
+				*p++ = ']';
+			}
+			for (size_t i = 0; i < raw->nproc; i++) {
+				bool first = !i && !raw->ndx;
+				p = w_lit(p, ",[\"procedure\"," + first, 14 - first);
+				p = w_str(p, raw->proc[i]);
+				p = w_lit(p, ",null]", 6);
+			}
+			*p++ = ']';
+			jb_end(jc, p);
 		}
-		for (size_t i = 0; i < raw->nproc; i++) {
-			jb_put(jc, (i || raw->ndx) ? ",[\"procedure\"," : "[\"procedure\",",
-			       (i || raw->ndx) ? 14 : 13);
-			jb_str(jc, raw->proc[i]);
-			jb_put(jc, ",null]", 6);
-		}
-		jb_c(jc, ']');
 	}
 	if (jl->failed || jr->failed || jc->failed)
 		return ADJ_ENOMEM;

@@ -145,31 +145,29 @@ end(adj_remit *r)
 	put(r, ">\n", 2);
 }
 
+/* The bytes an attribute value escapes, and how. */
+static const char *const escape[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+	['\n'] = "&#10;", ['\r'] = "&#13;", ['\t'] = "&#9;",
+};
+
 static void
 attr(adj_remit *r, const char *name, const char *value)
 {
 	put(r, " ", 1);
 	puts_(r, name);
 	put(r, "=\"", 2);
-	const char *run = value ? value : "";
-	const char *p = run;
-	for (; *p; p++) {
-		const char *esc;
-		switch (*p) {
-		case '&': esc = "&amp;"; break;
-		case '<': esc = "&lt;"; break;
-		case '>': esc = "&gt;"; break;
-		case '"': esc = "&quot;"; break;
-		case '\n': esc = "&#10;"; break;
-		case '\r': esc = "&#13;"; break;
-		case '\t': esc = "&#9;"; break;
-		default: continue;
-		}
-		put(r, run, (size_t)(p - run));
-		puts_(r, esc);
+	const unsigned char *run = (const unsigned char *)(value ? value : "");
+	const unsigned char *p = run;
+	for (;; p++) {
+		while (*p && !escape[*p])
+			p++;
+		put(r, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
+		puts_(r, escape[*p]);
 		run = p + 1;
 	}
-	put(r, run, (size_t)(p - run));
 	put(r, "\"", 1);
 }
 
@@ -216,20 +214,51 @@ write_amounts(adj_remit *r, const adj_fen *amt)
 	end(r);
 }
 
-/* "中文 (English)" for each reason, made once. */
+/* Escape value into buf (size n) as attr would write it; false if too long. */
+static bool
+escape_into(char *buf, size_t n, const char *value)
+{
+	size_t at = 0;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		const char *e = escape[*p];
+		size_t k = e ? strlen(e) : 1;
+		if (at + k + 1 > n)
+			return false;
+		if (e)
+			memcpy(buf + at, e, k);
+		else
+			buf[at] = (char)*p;
+		at += k;
+	}
+	buf[at] = '\0';
+	return true;
+}
+
+/* ' message="中文 (English)"' for each reason, escaped, made once. */
 static const char *
-reason_message(int k)
+reason_message_attr(int k)
 {
 	static char *messages[ADJ_R_COUNT];
 	if (k < 0 || k >= ADJ_R_COUNT)
-		return "";
+		return " message=\"\"";
 	if (!messages[k]) {
 		size_t n = strlen(adj_reasons[k].zh) + strlen(adj_reasons[k].en) + 4;
 		char *m = malloc(n);
-		if (!m)
-			return "";
+		size_t en = 6 * n + 16;
+		char *e = malloc(en);
+		if (!m || !e) {
+			free(m), free(e);
+			return NULL;
+		}
 		snprintf(m, n, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
-		messages[k] = m;
+		memcpy(e, " message=\"", 10);
+		if (!escape_into(e + 10, en - 11, m)) {
+			free(m), free(e);
+			return NULL;
+		}
+		strcat(e, "\"");
+		free(m);
+		messages[k] = e;
 	}
 	return messages[k];
 }
@@ -240,7 +269,14 @@ write_reason(adj_remit *r, const adj_remit_reason *rr)
 	int k = rr->k >= 0 ? rr->k : adj_reason_find(rr->code);
 	start(r, "reason");
 	attr(r, "code", rr->code);
-	attr(r, "message", reason_message(k));
+	const char *m = reason_message_attr(k);
+	if (m) {
+		puts_(r, m);
+	} else { /* out of memory: the same bytes, the slow way */
+		char plain[512];
+		snprintf(plain, sizeof plain, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
+		attr(r, "message", plain);
+	}
 	attr(r, "value", rr->value);
 	end(r);
 }
@@ -262,7 +298,6 @@ write_head(adj_remit *r, const adj_remit_view *v)
 		write_reason(r, &v->reasons[i]);
 }
 
-/* ' billed="' and the rest: an item's amounts are written in one piece. */
 static const struct {
 	const char *text;
 	size_t n;

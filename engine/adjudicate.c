@@ -38,6 +38,20 @@
 #include "util/num.h"
 #include "util/outfile.h"
 
+/*
+ * Whether an item code matches one of the item formats, remembered per code
+ * for the batch: a batch names the same few thousand codes again and again,
+ * and a regular-expression match costs more than the rest of a line's
+ * pricing. Open addressing; emptied when three quarters full. Codes longer
+ * than a slot holds are matched every time.
+ */
+enum { FORMAT_SLOTS = 1 << 12, FORMAT_CODE = 40 };
+
+typedef struct format_memo {
+	char code[FORMAT_CODE]; /* "" marks an empty slot */
+	bool matches;
+} format_memo;
+
 typedef struct engine {
 	adj_db *db;
 	adj_ledger *ledger;
@@ -58,6 +72,8 @@ typedef struct engine {
 	adj_target target;     /* the current claim's target, if any */
 	int internal_error;    /* an identity broke: ADJ_EINTERNAL */
 	char internal_msg[300];
+	format_memo *formats;  /* FORMAT_SLOTS, or NULL: match every time */
+	size_t nformats;
 } engine;
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -240,14 +256,40 @@ tally_slot(tally *t, size_t n, const adj_line *lines, size_t li, bool dup, bool 
 }
 
 static bool
-code_has_item_format(const adj_policy *p, const char *code)
+match_item_format(const adj_policy *p, const char *code, size_t n)
 {
-	size_t n = strlen(code);
 	static const int kinds[] = {ADJ_FMT_DRUG, ADJ_FMT_SERVICE, ADJ_FMT_MATERIAL};
 	for (int k = 0; k < 3; k++)
 		if (adj_pattern_match(p->format[kinds[k]], code, n) == ADJ_PATTERN_MATCH)
 			return true;
 	return false;
+}
+
+static bool
+code_has_item_format(engine *E, const char *code)
+{
+	size_t n = strlen(code);
+	if (!E->formats || n == 0 || n >= FORMAT_CODE)
+		return match_item_format(&E->cat->policy, code, n);
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)code[i]) * 1099511628211u;
+	size_t j = (size_t)h & (FORMAT_SLOTS - 1);
+	while (E->formats[j].code[0] && strcmp(E->formats[j].code, code) != 0)
+		j = (j + 1) & (FORMAT_SLOTS - 1);
+	format_memo *m = &E->formats[j];
+	if (m->code[0])
+		return m->matches;
+	bool matches = match_item_format(&E->cat->policy, code, n);
+	if (E->nformats >= FORMAT_SLOTS / 4 * 3) { /* full: start again */
+		memset(E->formats, 0, FORMAT_SLOTS * sizeof *E->formats);
+		E->nformats = 0;
+		return matches;
+	}
+	memcpy(m->code, code, n + 1);
+	m->matches = matches;
+	E->nformats++;
+	return matches;
 }
 
 /* Price every line; false when some price() overflowed past step 1 (C13). */
@@ -276,7 +318,7 @@ price_lines(engine *E, adj_outcome *o)
 		char b[ADJ_FEN_TEXT];
 
 		/* step 1: rejected whole */
-		if (!code_has_item_format(&E->cat->policy, l->raw->code)) {
+		if (!code_has_item_format(E, l->raw->code)) {
 			adj_price_reject(r, l, ADJ_R_L01, l->raw->code, a);
 			continue;
 		}
@@ -848,6 +890,7 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 	E.summary = summary;
 	E.display = display;
 	adj_arena_init(&E.work, 256u * 1024 * 1024);
+	E.formats = calloc(FORMAT_SLOTS, sizeof *E.formats); /* NULL: no memo, same results */
 	format_now(opts->now, E.adjudicated);
 	if (summary)
 		snprintf(summary->adjudicated, sizeof summary->adjudicated, "%s", E.adjudicated);
@@ -971,6 +1014,7 @@ done:
 	adj_item_index_free(E.items);
 	adj_catalog_free(E.cat);
 	adj_arena_free(&E.work);
+	free(E.formats);
 	close(fd);
 	return rc;
 }

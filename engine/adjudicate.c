@@ -58,7 +58,6 @@ typedef struct engine {
 	adj_catalog *cat;
 	adj_item_index *items;
 	const adj_hospital *hospital;
-	const adj_budget *budgets; /* not owned */
 	adj_remit *remit;
 	adj_batch_summary *summary;
 	const char *display;
@@ -691,7 +690,7 @@ adjudicate_money(engine *E, adj_outcome *o, verdict *v, int forced_kind)
 		claim_reason(o, ADJ_R_A06, fen_str(a, o->before.assist));
 	if (o->sd)
 		claim_reason(o, ADJ_R_A07, fen_str(a, o->sd->standard));
-	if (amt[ADJ_AMT_WITHHELD] > 0)
+	if (bud && amt[ADJ_AMT_WITHHELD] > 0)
 		claim_reason(o, ADJ_R_A08, fen_str(a, bud->budget));
 	if (E->hospital->settlement == ADJ_SETTLE_GLOBAL_BUDGET && !bud)
 		claim_reason(o, ADJ_R_W01, fmt(a, "%d", c->year));

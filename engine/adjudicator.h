@@ -207,7 +207,7 @@ int adj_explain(adj_db *db, const char *claim_id, const char *hospital, int html
  * at their recorded paths or under batches_dir. Writes one line per batch
  * and one per difference to out (a FILE *); *differences counts them.
  */
-int adj_replay(adj_db *db, const char *new_path, const char *batches_dir, void *out,
+int adj_replay(adj_db *old, const char *new_path, const char *batches_dir, void *out,
                long *differences, long *batches, adj_diags *diags);
 
 /* ---- reports, settlement, cap derivation (SPEC 5.5, 6) ------------------ */

@@ -178,10 +178,10 @@ compare(adj_db *db, int64_t ob, int64_t nb, const char *batch_id, FILE *f, long 
 }
 
 int
-adj_replay(adj_db *old, const char *new_path, const char *batches_dir, void *outp, long *differences,
+adj_replay(adj_db *old, const char *new_path, const char *batches_dir, void *out, long *differences,
            long *batches, adj_diags *diags)
 {
-	FILE *f = outp;
+	FILE *f = out;
 	adj_db *db = NULL;
 	char err[600];
 	struct stat st;

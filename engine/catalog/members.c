@@ -50,7 +50,6 @@ typedef struct mctx {
 	int64_t generation; /* the registry generation this import makes */
 	idset ids;
 	long read;
-	int rc;
 } mctx;
 
 /* Insert key; returns the line it was first seen on, or 0 when new, or -1

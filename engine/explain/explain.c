@@ -519,7 +519,9 @@ adj_explain(adj_db *db, const char *claim_id, const char *hospital, int html, vo
 		}
 		adj_db_exec(db, "COMMIT");
 	}
-	fclose(x.o);
+	int mem_failed = ferror(x.o);
+	if ((fclose(x.o) != 0 || mem_failed || !text) && !rc)
+		rc = ADJ_ENOMEM;
 	sqlite3_finalize(st);
 	adj_catalog_free(x.cat);
 	if (!rc) {
@@ -537,9 +539,10 @@ adj_explain(adj_db *db, const char *claim_id, const char *hospital, int html, vo
 			adj_html_escape(f, text);
 			fputs("</pre>\n</body>\n</html>\n", f);
 		} else {
-			fwrite(text, 1, len, f);
+			if (fwrite(text, 1, len, f) != len)
+				rc = ADJ_EIO;
 		}
-		if (fflush(f) != 0)
+		if (fflush(f) != 0 || ferror(f))
 			rc = ADJ_EIO;
 	} else if (rc == ADJ_EIO) {
 		adj_diags_add(diags, "explain", 0, "", "%s", adj_db_errmsg(db));

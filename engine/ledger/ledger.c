@@ -634,9 +634,9 @@ acc_slot_for(adj_ledger *l, const char *member, const char *scheme, int year, co
 		e->used = true;
 		e->dirty = false;
 		e->year = year;
-		strcpy(e->member, member);
-		strcpy(e->scheme, scheme);
-		strcpy(e->grp, grp);
+		snprintf(e->member, sizeof e->member, "%s", member);
+		snprintf(e->scheme, sizeof e->scheme, "%s", scheme);
+		snprintf(e->grp, sizeof e->grp, "%s", grp);
 		l->acc_used[l->nacc++] = (uint32_t)i;
 		return e;
 	}
@@ -700,7 +700,7 @@ hosp_slot_for(adj_ledger *l, const char *hospital, int year, int *rc)
 	h->used = true;
 	h->dirty = false;
 	h->year = year;
-	strcpy(h->hospital, hospital);
+	snprintf(h->hospital, sizeof h->hospital, "%s", hospital);
 	return h;
 }
 

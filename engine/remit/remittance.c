@@ -270,7 +270,8 @@ reason_message_attr(int k)
 			free(m), free(e);
 			return NULL;
 		}
-		strcat(e, "\"");
+		size_t elen = strlen(e);
+		memcpy(e + elen, "\"", 2);
 		free(m);
 		messages[k] = e;
 	}

@@ -45,6 +45,8 @@ cmp_code(const void *a, const void *b)
 static cap_change *
 find(cap_change *v, size_t n, const char *code)
 {
+	if (n == 0)
+		return NULL;
 	cap_change key;
 	adj_item it;
 	it.code = code;
@@ -65,7 +67,6 @@ typedef struct rewrite {
 	cap_change *v;
 	size_t n;
 	adj_date jan1;
-	int year;
 	long changed;
 } rewrite;
 
@@ -123,7 +124,7 @@ apply_to(const char *dir, cap_change *v, size_t n, int year, long *changed, adj_
 		char path[4096], tmp[4200];
 		snprintf(path, sizeof path, "%s/%s", dir, files[k]);
 		snprintf(tmp, sizeof tmp, "%s.derive-caps.tmp", path);
-		rewrite w = {fopen(tmp, "wb"), v, n, adj_date_from_ymd(year, 1, 1), year, 0};
+		rewrite w = {fopen(tmp, "wb"), v, n, adj_date_from_ymd(year, 1, 1), 0};
 		if (!w.out) {
 			adj_diags_add(diags, tmp, 0, "", "cannot create: %s", strerror(errno));
 			return ADJ_ECANTCREATE;
@@ -176,7 +177,8 @@ adj_derive_caps(adj_db *db, int year, void *out, const char *apply_dir, long *ch
 		c->row = it;
 		c->new_cap = it->cap;
 	}
-	qsort(v, n, sizeof *v, cmp_code);
+	if (n > 0) /* v is NULL when no item has a cap */
+		qsort(v, n, sizeof *v, cmp_code);
 
 	char from[32], to[32];
 	snprintf(from, sizeof from, "%04d-01-01", year - 1);

@@ -239,7 +239,8 @@ report_rejections(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, 
 	sqlite3_finalize(st);
 
 	if (!rc) {
-		qsort(by_reason, nr, sizeof *by_reason, cmp_tally_amount);
+		if (nr > 0) /* by_reason is NULL when nothing matched */
+			qsort(by_reason, nr, sizeof *by_reason, cmp_tally_amount);
 		static const adj_doc_col rc_cols[] = {{"原因 reason", ADJ_ALIGN_LEFT},
 		                                      {"说明 message", ADJ_ALIGN_LEFT},
 		                                      {"次数 count", ADJ_ALIGN_RIGHT},
@@ -790,7 +791,7 @@ report_settlement(adj_db *db, const adj_catalog *cat, const adj_report_opts *o, 
 	/* global-budget hospitals with no budget row for the year */
 	for (size_t i = 0; !rc && i < cat->nhospitals; i++) {
 		const adj_hospital *h = &cat->hospitals[i];
-		if (h->settlement != ADJ_SETTLE_GLOBAL_BUDGET || (o->hospital && strcmp(o->hospital, h->code)))
+		if (h->settlement != ADJ_SETTLE_GLOBAL_BUDGET || (o->hospital && strcmp(o->hospital, h->code) != 0))
 			continue;
 		bool has = false;
 		for (size_t k = 0; k < cat->nbudgets; k++)
@@ -922,7 +923,7 @@ adj_settle(adj_db *db, int year, const char *hospital, adj_report_format format,
 	}
 	for (size_t i = 0; i < cat->nhospitals; i++) {
 		const adj_hospital *h = &cat->hospitals[i];
-		if (h->settlement != ADJ_SETTLE_GLOBAL_BUDGET || (hospital && strcmp(hospital, h->code)))
+		if (h->settlement != ADJ_SETTLE_GLOBAL_BUDGET || (hospital && strcmp(hospital, h->code) != 0))
 			continue;
 		const adj_budget *b = NULL;
 		for (size_t k = 0; k < cat->nbudgets; k++)

@@ -25,6 +25,9 @@ dup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
+static void add_v(adj_diags *d, const char *file, long line, long column, const char *field,
+                  const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
 static void
 add_v(adj_diags *d, const char *file, long line, long column, const char *field,
       const char *fmt, va_list ap)

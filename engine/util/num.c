@@ -42,7 +42,6 @@ parse_fixed(const char *s, size_t n, int int_max, int frac_max, int64_t *out)
 		return false;
 	if (s[0] == '0') {
 		i = 1;
-		digits = 1;
 	} else {
 		while (i < n && s[i] >= '0' && s[i] <= '9') {
 			if (++digits > int_max)

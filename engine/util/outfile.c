@@ -15,7 +15,8 @@ int
 adj_outfile_open(adj_outfile *o, const char *path)
 {
 	char dir[4096];
-	const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *env = getenv("TMPDIR");
+	const char *tmpdir = env && *env ? env : "/tmp";
 
 	o->path = path;
 	o->named[0] = '\0';

@@ -28,6 +28,8 @@ deny_all(const char *url, const char *id, xmlParserCtxtPtr ctxt)
  * the first line of the first one, for the caller to put in its message. */
 static _Thread_local char generic[300];
 
+static void keep_generic(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 keep_generic(void *ctx, const char *fmt, ...)
 {

@@ -389,3 +389,21 @@ Test(report, on_the_sample_ledger_report_totals_equal_the_remittances, .timeout 
 	free(csv);
 	free(b08);
 }
+
+/* Nothing to report is an empty report, not a crash: an empty ledger for
+ * rejections, a year before any cap for derive-caps (both once passed NULL
+ * to qsort, which the sanitizer build aborts on). */
+Test(report, an_empty_ledger_and_a_year_without_caps_give_empty_reports)
+{
+	char edb[4300];
+	snprintf(edb, sizeof edb, "%s/empty.db", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "init", "--db", edb, NULL}), 0);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "catalog", "import", TEST_DATA_DIR "/catalog_e2e", "--db", edb, NULL}), 0);
+	char *csv = run_ok((const char *const[]){BIN, "report", "rejections", "--db", edb, NULL});
+	cr_expect_eq(lines_with(csv, ",", NULL), 1, "only the header: %s", csv);
+	cr_expect(strstr(csv, "claim") != NULL);
+	free(csv);
+	csv = run_ok((const char *const[]){BIN, "catalog", "derive-caps", "--year", "1990", "--db", edb, NULL});
+	cr_expect_str_eq(csv, "\xef\xbb\xbf" "code,name,old_cap,new_cap,lines,quantity\r\n");
+	free(csv);
+}

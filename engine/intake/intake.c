@@ -414,8 +414,13 @@ on_error(void *vin, xmlErrorPtr e)
 	size_t n = strlen(m);
 	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
 		n--;
-	snprintf(in->err->message, sizeof in->err->message, "not well-formed XML or bad encoding: %.*s",
-	         (int)n, m);
+	if (strstr(m, "Huge input lookup")) /* libxml2's own cap on one token, 10,000,000 bytes */
+		snprintf(in->err->message, sizeof in->err->message,
+		         "one attribute value, comment or text is longer than the parser's limit of "
+		         "10,000,000 bytes (libxml2: %.*s)", (int)n, m);
+	else
+		snprintf(in->err->message, sizeof in->err->message,
+		         "not well-formed XML or bad encoding: %.*s", (int)n, m);
 	for (char *p = in->err->message; *p; p++)
 		if (*p == '\n')
 			*p = ' '; /* libxml2 adds a "Bytes: ..." line: keep one line */

@@ -43,13 +43,18 @@ fz_root(void)
 		abort();
 	}
 	root[n] = '\0';
-	for (int up = 0; up < 4; up++) { /* binary, build, fuzz, tests */
+	/* up from the binary to the folder holding engine/adjudicator.h */
+	for (;;) {
 		char *slash = strrchr(root, '/');
-		if (!slash) {
+		if (!slash || slash == root) {
 			fprintf(stderr, "fuzz: cannot find the repository: set ADJ_FUZZ_ROOT\n");
 			abort();
 		}
 		*slash = '\0';
+		char probe[PATH_MAX + 32];
+		snprintf(probe, sizeof probe, "%s/engine/adjudicator.h", root);
+		if (access(probe, F_OK) == 0)
+			break;
 	}
 	return root;
 }

@@ -22,8 +22,8 @@
 void fz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 4, 5)));
 
-/* The repository root: $ADJ_FUZZ_ROOT, else three folders above the
- * binary (tests/fuzz/build/fuzz_x). */
+/* The repository root: $ADJ_FUZZ_ROOT, else the nearest folder above the
+ * binary that holds engine/adjudicator.h. */
 const char *fz_root(void);
 
 /* A fresh folder under $TMPDIR (or /tmp) named adj-fuzz-<tag>-<pid>-XXXXXX,

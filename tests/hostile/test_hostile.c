@@ -143,6 +143,14 @@ static void gen_attr_4097(FILE *f)
 	fputs("\" type=\"outpatient\"/></batch>\n", f);
 }
 
+static void gen_attr_50mb(FILE *f)
+{
+	fputs(HEAD BATCH("H-50MB") "<claim id=\"", f);
+	for (int i = 0; i < 50 * 1000; i++)
+		fprintf(f, "%01000d", 0);
+	fputs("\" type=\"outpatient\"/></batch>\n", f);
+}
+
 static void gen_comment(FILE *f)
 {
 	fputs(HEAD "<!--", f);
@@ -232,7 +240,8 @@ static const hcase cases[] = {
 	{"claim-with-20001-items", REFUSE, 65, "B01: claim has more than 20000 items", NULL, gen_many_items},
 	{"claim-with-100000-diagnoses", REFUSE, 65, "B01: claim has more than 200 diagnoses", NULL, gen_diagnoses},
 	{"attribute-over-4096-bytes", REFUSE, 65, "B01: attribute id is longer than 4096 bytes", NULL, gen_attr_4097},
-	{"comment-20MB", REFUSE, 65, "B01: not well-formed XML or bad encoding: internal error: Huge input lookup", NULL, gen_comment},
+	{"comment-20MB", REFUSE, 65, "B01: one attribute value, comment or text is longer than the parser's limit of 10,000,000 bytes", NULL, gen_comment},
+	{"attribute-50MB", REFUSE, 65, "B01: one attribute value, comment or text is longer than the parser's limit of 10,000,000 bytes", NULL, gen_attr_50mb},
 	{"whitespace-10MB-in-a-claim", DRY, 0, "<counts claims=\"1\" accepted=\"1\"", NULL, gen_long_line},
 	/* well-formedness and encodings */
 	{"invalid-utf8", REFUSE, 65, "B01", HEAD BATCH("H-utf8") "<claim id=\"\xc3\x28\" type=\"outpatient\"/></batch>\n", NULL},

@@ -889,7 +889,6 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 	E.summary = summary;
 	E.display = display;
 	adj_arena_init(&E.work, 256u * 1024 * 1024);
-	E.formats = calloc(FORMAT_SLOTS, sizeof *E.formats); /* NULL: no memo, same results */
 	format_now(opts->now, E.adjudicated);
 	if (summary)
 		snprintf(summary->adjudicated, sizeof summary->adjudicated, "%s", E.adjudicated);
@@ -929,6 +928,7 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 	if ((rc = adj_item_index_build(&E.items, E.cat)) || (rc = adj_ledger_open(&E.ledger, db)))
 		goto done;
 
+	E.formats = calloc(FORMAT_SLOTS, sizeof *E.formats); /* NULL: no memo, same results */
 	rc = adj_intake_run(fd, display, on_header, on_claim, &E, &berr);
 	if (rc == ADJ_EDATA && !E.internal_msg[0]) {
 		adj_diags_add_at(diags, display, berr.line, berr.column, adj_reasons[berr.code].code, "%s",

@@ -773,6 +773,25 @@ adjudicate_claim(engine *E, adj_outcome *o)
 	return finish(E, o, NULL);
 }
 
+/* A claim typed in the parsing thread (SPEC 5.1's C01 and C02 depend on
+ * its text alone). */
+typedef struct prepared {
+	adj_claim claim;
+	adj_verdict v;
+	bool ok;
+} prepared;
+
+static void
+on_prepare(void *vE, adj_claim_raw *raw)
+{
+	(void)vE;
+	prepared *p = adj_arena_alloc(raw->arena, sizeof *p);
+	if (!p)
+		return; /* the engine thread types it then, and says what is wrong */
+	p->ok = adj_claim_parse(&p->claim, raw, &p->v);
+	raw->prepared = p;
+}
+
 static int
 on_claim(void *vE, adj_claim_raw *raw)
 {
@@ -790,7 +809,16 @@ on_claim(void *vE, adj_claim_raw *raw)
 	o.record = true;
 	o.budget = -1;
 	snprintf(o.method, sizeof o.method, "fee-for-service");
-	if (!adj_claim_parse(&o.claim, raw, &v)) {
+	const prepared *p = raw->prepared;
+	bool ok;
+	if (p) {
+		o.claim = p->claim;
+		v = p->v;
+		ok = p->ok;
+	} else {
+		ok = adj_claim_parse(&o.claim, raw, &v);
+	}
+	if (!ok) {
 		reject(E, &o, v.code, v.value);
 		return finish(E, &o, NULL);
 	}
@@ -929,7 +957,7 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 		goto done;
 
 	E.formats = calloc(FORMAT_SLOTS, sizeof *E.formats); /* NULL: no memo, same results */
-	rc = adj_intake_run(fd, display, on_header, on_claim, &E, &berr);
+	rc = adj_intake_run(fd, display, on_header, on_prepare, on_claim, &E, &berr);
 	if (rc == ADJ_EDATA && !E.internal_msg[0]) {
 		adj_diags_add_at(diags, display, berr.line, berr.column, adj_reasons[berr.code].code, "%s",
 		                 berr.message);

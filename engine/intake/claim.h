@@ -55,6 +55,7 @@ typedef struct adj_claim_raw {
 	long unknown_line;
 	bool stray_text;             /* non-blank text inside the claim */
 	adj_arena *arena;
+	void *prepared;              /* what the prepare callback made of it, or NULL */
 } adj_claim_raw;
 
 /* The batch header as read (SPEC 4.5). */

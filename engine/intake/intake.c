@@ -55,6 +55,7 @@ typedef struct intake {
 	xmlParserCtxtPtr ctxt;
 	const char *display;
 	adj_header_fn on_header;
+	adj_prepare_fn on_prepare;
 	adj_claim_fn on_claim;
 	void *ctx;
 	adj_batch_error *err; /* the parser's own refusal (a copy when threaded) */
@@ -210,6 +211,7 @@ claim_begin(intake *in, int nb, const xmlChar **attrs)
 	c->unknown_line = 0;
 	c->stray_text = false;
 	c->arena = &in->cur->arena;
+	c->prepared = NULL;
 	in->in_claim = true;
 }
 
@@ -359,6 +361,8 @@ on_end(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 	if (in->depth == 2 && in->in_claim) {
 		in->in_claim = false;
 		in->claims++;
+		if (in->on_prepare)
+			in->on_prepare(in->ctx, &in->cur->claim);
 		slot_give(in, EV_CLAIM);
 	}
 	in->depth--;
@@ -650,8 +654,8 @@ run_callbacks(intake *in, adj_batch_error *err)
 }
 
 int
-adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_fn on_claim,
-               void *ctx, adj_batch_error *err)
+adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_prepare_fn on_prepare,
+               adj_claim_fn on_claim, void *ctx, adj_batch_error *err)
 {
 	intake *in = calloc(1, sizeof *in);
 	adj_batch_error parse_err;
@@ -665,6 +669,7 @@ adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_f
 	in->fd = fd;
 	in->display = display;
 	in->on_header = on_header;
+	in->on_prepare = on_prepare;
 	in->on_claim = on_claim;
 	in->ctx = ctx;
 	for (int i = 0; i < SLOTS; i++)

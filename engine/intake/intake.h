@@ -36,13 +36,21 @@ typedef int (*adj_header_fn)(void *ctx, const adj_batch_header *h, adj_batch_err
 /* Called at each </claim>. Return 0 to go on, or an ADJ_E* code to stop. */
 typedef int (*adj_claim_fn)(void *ctx, adj_claim_raw *claim);
 
+/* Called at each </claim> in the parsing thread, before the claim is handed
+ * over: work that depends on the claim alone (typing its text) can be done
+ * there, off the caller's thread. It may read only what does not change
+ * during the batch, write only into the claim (claim->prepared, its arena),
+ * and must not fail: the claim callback does the work itself when
+ * claim->prepared is NULL. */
+typedef void (*adj_prepare_fn)(void *ctx, adj_claim_raw *claim);
+
 /*
  * Read the batch from fd (named `display` in messages). Returns 0 when the
  * whole batch was read, ADJ_EDATA with *err filled when it is refused,
  * ADJ_EIO on a read error, or the code a callback returned.
  */
-int adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_claim_fn on_claim,
-                   void *ctx, adj_batch_error *err);
+int adj_intake_run(int fd, const char *display, adj_header_fn on_header, adj_prepare_fn on_prepare,
+                   adj_claim_fn on_claim, void *ctx, adj_batch_error *err);
 
 /* A 64-bit fingerprint of every byte the last adj_intake_run read (a
  * multiply-xorshift over 8-byte words, not a cryptographic hash): replay

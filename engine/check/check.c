@@ -18,14 +18,32 @@
 static bool fail(adj_verdict *v, adj_reason code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A value cut to its buffer may end inside a character: drop that part, so
+ * the remittance and the ledger stay UTF-8 (the values quote claim text). */
+static void
+utf8_cut(char *s)
+{
+	size_t n = strlen(s), lead = n;
+	while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	unsigned char c = (unsigned char)s[lead - 1];
+	size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (n - (lead - 1) < len)
+		s[lead - 1] = '\0';
+}
+
 static bool
 fail(adj_verdict *v, adj_reason code, const char *fmt, ...)
 {
 	va_list ap;
 	v->code = code;
 	va_start(ap, fmt);
-	vsnprintf(v->value, sizeof v->value, fmt, ap);
+	int n = vsnprintf(v->value, sizeof v->value, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof v->value)
+		utf8_cut(v->value);
 	return false;
 }
 
@@ -112,16 +130,18 @@ adj_xs_datetime_ok(const char *s)
 	if (n - i < 15 || s[i] != '-' || s[i + 3] != '-' || s[i + 6] != 'T' || s[i + 9] != ':' ||
 	    s[i + 12] != ':')
 		return false;
-	int y = digits(s + ystart, (int)(ylen > 4 ? 4 : ylen));
+	/* a year past 9999 has the leap years of its value mod 400: 2000 plus that */
+	long year = 0;
+	for (size_t k = ystart; k < ystart + ylen; k++)
+		year = year * 10 + (s[k] - '0');
+	int y = ylen > 4 ? 2000 + (int)(year % 400) : (int)year;
 	int mo = digits(s + i + 1, 2), d = digits(s + i + 4, 2);
 	int h = digits(s + i + 7, 2), mi = digits(s + i + 10, 2), se = digits(s + i + 13, 2);
-	if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0)
+	if (mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0)
 		return false;
 	if (ylen == 4 && y == 0)
 		return false;
-	if (!adj_date_valid(ylen == 4 ? y : 2000, mo, d))
-		return false;
-	if (ylen == 4 && !adj_date_valid(y, mo, d))
+	if (!adj_date_valid(y, mo, d))
 		return false;
 	i += 15;
 	bool frac_nonzero = false;
@@ -267,13 +287,20 @@ parse_items(adj_claim *c, const adj_claim_raw *raw, adj_verdict *v)
 	return ok;
 }
 
+/* The member id as read, whole; an 18-character one with a lowercase check
+ * character x gets X (a copy in the claim's arena). */
 static void
-member_text(adj_claim *c, const char *m)
+member_text(adj_claim *c, const adj_claim_raw *raw)
 {
-	snprintf(c->member_text, sizeof c->member_text, "%s", m ? m : "");
-	size_t n = strlen(c->member_text);
-	if (n == ADJ_RID_LEN && c->member_text[17] == 'x')
-		c->member_text[17] = 'X';
+	const char *m = raw->member ? raw->member : "";
+	c->member_text = m;
+	if (strlen(m) == ADJ_RID_LEN && m[17] == 'x') {
+		char *up = adj_arena_strndup(raw->arena, m, ADJ_RID_LEN);
+		if (up) {
+			up[17] = 'X';
+			c->member_text = up;
+		}
+	}
 }
 
 bool
@@ -286,7 +313,7 @@ adj_claim_parse(adj_claim *c, const adj_claim_raw *raw, adj_verdict *v)
 	c->type = -1;
 	c->primary = -1;
 	c->admitted = c->discharged = c->visit = c->service = c->stay_end = ADJ_DATE_NONE;
-	member_text(c, raw->member);
+	member_text(c, raw);
 	c->kind = raw->voids ? ADJ_KIND_VOID : raw->replaces ? ADJ_KIND_REPLACEMENT : ADJ_KIND_CLAIM;
 	c->target = raw->voids ? raw->voids : raw->replaces;
 	for (int t = 0; t < ADJ_CT_COUNT; t++)

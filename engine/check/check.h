@@ -35,7 +35,7 @@ typedef struct adj_claim {
 	const char *target;    /* replaces or voids */
 	adj_rid member;        /* valid when member_ok */
 	bool member_ok;
-	char member_text[80];  /* as read, a lowercase x written as X */
+	const char *member_text; /* as read, a lowercase x written as X */
 	adj_date admitted, discharged, visit;
 	adj_date service;      /* admission or visit date */
 	int year;              /* discharge or visit year */

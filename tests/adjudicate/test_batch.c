@@ -300,3 +300,31 @@ Test(batch, identities_hold_on_every_claim_of_a_generated_batch, .timeout = 300)
 	/* every accumulator is the sum of its member's counted claims not voided */
 	cr_expect_eq(count("SELECT count(*) FROM accumulator a WHERE pool != (SELECT coalesce(sum(pool), 0) FROM claim c WHERE c.member = a.member AND c.scheme = a.scheme AND c.year = a.year AND c.grp = a.grp AND c.counted AND c.voided_by IS NULL) OR claims != (SELECT count(*) FROM claim c WHERE c.member = a.member AND c.scheme = a.scheme AND c.year = a.year AND c.grp = a.grp AND c.counted AND c.voided_by IS NULL)"), 0);
 }
+
+/* Fuzz finding (tests/fuzz/regressions/batch/echo-amp-batch-id.xml): libxml2
+ * hands an attribute's '&' over as "&#38;"; ids come back as written. */
+Test(batch, an_ampersand_in_an_id_comes_back_as_written)
+{
+	t_write(tmp, "amp.xml",
+	        "<batch xmlns=\"urn:adjudicator:batch:1\" id=\"A&amp;B&amp;#38;C\" "
+	        "hospital=\"H12010300017\" created=\"2005-12-01T08:00:00\">\n"
+	        "  <claim id=\"MZ&#38;1\" type=\"outpatient\"><member id=\"12010419521208341X\"/>"
+	        "<visit date=\"2005-03-01\"/><diagnosis code=\"I10.x00\" primary=\"true\"/>"
+	        "<item seq=\"1\" code=\"XA01ABD075A002010100483\" date=\"2005-03-01\" qty=\"1\" "
+	        "price=\"12.50\" amount=\"12.50\"/></claim>\n"
+	        "</batch>\n");
+	char in[4300], out[4300];
+	snprintf(in, sizeof in, "%s/amp.xml", tmp);
+	snprintf(out, sizeof out, "%s/amp-r.xml", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", in, "--db", db, "-o", out, NULL}), 0);
+	char *r = t_read(out, NULL);
+	cr_expect(strstr(r, " batch=\"A&amp;B&amp;#38;C\" ") != NULL, "%s", r);
+	cr_expect(strstr(r, "<claim id=\"MZ&amp;1\" ") != NULL, "%s", r);
+	char *bid = text_of("SELECT batch_id FROM batch");
+	char *cid = text_of("SELECT claim_id FROM claim");
+	cr_expect_str_eq(bid, "A&B&#38;C");
+	cr_expect_str_eq(cid, "MZ&1");
+	free(bid);
+	free(cid);
+	free(r);
+}

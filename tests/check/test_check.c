@@ -4,8 +4,10 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "check/check.h"
+#include "util/csv_reader.h"
 
 Test(check, claim_ids_are_1_to_64_characters_without_control_characters)
 {
@@ -70,6 +72,13 @@ Test(check, created_is_an_xs_datetime)
 		{"2005-3-02T08:30:00", false},
 		{"2005-03-02T08:30:00.", false},
 		{"", false},
+		/* years past 9999 have the leap years of the calendar (fuzz finding) */
+		{"12005-02-29T00:00:00", false},
+		{"12004-02-29T00:00:00", true},
+		{"12000-02-29T00:00:00", true},
+		{"10100-02-29T00:00:00", false},
+		{"999999999-12-31T23:59:59", true},
+		{"012005-01-01T00:00:00", false},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		cr_expect_eq(adj_xs_datetime_ok(t[i].s), t[i].ok, "\"%s\"", t[i].s);
@@ -141,5 +150,57 @@ Test(check, the_first_bad_item_decides_and_a_seq_may_not_repeat)
 	adj_arena_reset(&arena);
 	cr_expect_not(parse_items_of((const char *const (*)[2])big, 20001, &arena, &c, &v));
 	cr_expect_str_eq(v.value, "item seq 999999999: seq used twice in the claim");
+	adj_arena_free(&arena);
+}
+
+/* Fuzz findings: a member id is kept whole, whatever its length, and a
+ * deciding value cut to its 255 bytes never ends inside a character. */
+Test(check, long_member_ids_are_kept_whole_and_cut_values_stay_utf8)
+{
+	adj_arena arena;
+	adj_claim c;
+	adj_verdict v;
+	adj_arena_init(&arena, 1u << 20);
+
+	static char member[301];
+	memset(member, '1', 297);
+	memcpy(member + 297, "\xe4\xb8\xad", 4); /* 中 and the NUL */
+	static adj_item_raw item = {.seq = "1", .code = "X1", .date = "2005-03-01",
+	                            .qty = "1", .price = "1.00", .amount = "1.00"};
+	adj_claim_raw raw = {.id = "MZ1", .type = "outpatient", .n_member = 1, .member = member,
+	                     .member_has_id = true, .n_visit = 1, .visit = "2005-03-01",
+	                     .items = &item, .nitems = 1, .arena = &arena};
+	cr_expect_not(adj_claim_parse(&c, &raw, &v));
+	cr_expect_eq(v.code, ADJ_R_C02);
+	cr_expect_str_eq(c.member_text, member);
+	cr_expect_eq(strlen(v.value), 255, "the value is cut at its buffer: %zu", strlen(v.value));
+	cr_expect_eq(adj_utf8_text_ok(v.value, strlen(v.value)), 1);
+
+	/* 17 ones and a two-byte character at the cut: the whole character goes */
+	static char dates[400];
+	size_t n = 0;
+	while (n + 3 < sizeof dates - 1) {
+		memcpy(dates + n, "\xe6\x97\xa5", 3); /* 日 */
+		n += 3;
+	}
+	dates[n] = '\0';
+	adj_item_raw bad = item;
+	bad.date = dates;
+	raw.member = "110101195001010017";
+	raw.items = &bad;
+	adj_arena_reset(&arena);
+	cr_expect_not(adj_claim_parse(&c, &raw, &v));
+	cr_expect_eq(v.code, ADJ_R_C01);
+	size_t len = strlen(v.value);
+	cr_expect(len <= 255 && len >= 253, "%zu", len);
+	cr_expect_eq(adj_utf8_text_ok(v.value, len), 1, "the value ends inside a character");
+
+	/* a lowercase check character is written X, in a copy */
+	raw.member = "11010119500101001x";
+	raw.items = &item;
+	adj_arena_reset(&arena);
+	(void)adj_claim_parse(&c, &raw, &v);
+	cr_expect_str_eq(c.member_text, "11010119500101001X");
+	cr_expect_str_eq(raw.member, "11010119500101001x");
 	adj_arena_free(&arena);
 }

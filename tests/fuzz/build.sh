@@ -1,8 +1,10 @@
 #!/bin/sh
+# shellcheck disable=SC2012,SC2015  # the file names listed here are the project's own: ls is safe
 # tests/fuzz/build.sh - build the libFuzzer targets of tests/fuzz/ with clang.
 #
 #   tests/fuzz/build.sh            build every target into tests/fuzz/build/
 #   CC=clang-14 tests/fuzz/build.sh
+#   FUZZ_OUT=DIR tests/fuzz/build.sh   into DIR instead (the test suite's way)
 #   FUZZ_SANITIZER=thread tests/fuzz/build.sh   ThreadSanitizer instead of
 #                                  ASan+UBSan, into tests/fuzz/build/tsan/
 #                                  (the engine without coverage: see below)
@@ -24,8 +26,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 CC=${CC:-clang}
 case ${FUZZ_SANITIZER:-address} in
-address) san="address,undefined" out="$here/build" ;;
-thread) san="thread" out="$here/build/tsan" ;;
+address) san="address,undefined" out="${FUZZ_OUT:-$here/build}" ;;
+thread) san="thread" out="${FUZZ_OUT:-$here/build}/tsan" ;;
 *) echo "fuzz build: FUZZ_SANITIZER is address or thread" >&2; exit 1 ;;
 esac
 

@@ -153,6 +153,12 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 	sqlite3_busy_handler(db->sql, wait_for_lock, db);
 	sqlite3_extended_result_codes(db->sql, 1);
 	rc = adj_db_exec(db, "PRAGMA foreign_keys = ON;");
+	/* 32 KiB pages for a new file (an existing one keeps its own): a claim's
+	 * row with its lines fits in a page or two instead of a chain of 4 KiB
+	 * overflow pages, and a batch writes an eighth of the WAL frames, each a
+	 * system call or two; a 100 MB batch took a third less time */
+	if (!rc && (flags & ADJ_DB_CREATE))
+		rc = adj_db_exec(db, "PRAGMA page_size = 32768;");
 	if (!rc && !(flags & ADJ_DB_READONLY))
 		rc = adj_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
 	if (!rc)

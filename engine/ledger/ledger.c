@@ -119,7 +119,7 @@ static const char *const sql[S_COUNT] = {
 	[S_OVERLAP] = "SELECT claim_id, hospital, admitted, discharged FROM claim "
 	              "WHERE member = ? AND claim_type = 'inpatient' AND kind != 'void' "
 	              "AND status IN ('accepted', 'adjusted') AND voided_by IS NULL AND recorded "
-	              "AND admitted < ? AND ? < stay_end AND id != ? LIMIT 1",
+	              "AND admitted < ? AND ? < stay_end AND id != ? ORDER BY admitted, id LIMIT 1",
 	[S_ACC_GET] = "SELECT claims, ded, pos, pool, relief, assist FROM accumulator "
 	              "WHERE member = ? AND scheme = ? AND year = ? AND grp = ?",
 	[S_ACC_PUT] = "INSERT INTO accumulator VALUES (?,?,?,?,?,?,?,?,?,?) "

@@ -247,7 +247,12 @@ CREATE TABLE IF NOT EXISTS claim (
                                       -- holds no id, invisible to C07-C09
 );
 CREATE INDEX IF NOT EXISTS claim_hospital_id ON claim(hospital, claim_id);
-CREATE INDEX IF NOT EXISTS claim_member_stay ON claim(member, admitted)
+-- C08's look-up: a member's stays by their end, so that a new admission
+-- reads only the stays that end after it (not every earlier stay, which made
+-- a batch's time grow with the square of its size), the other columns C08
+-- tests included so that rows are read only for a stay that overlaps.
+DROP INDEX IF EXISTS claim_member_stay;
+CREATE INDEX IF NOT EXISTS claim_member_stay_end ON claim(member, stay_end, admitted, status, voided_by)
   WHERE claim_type = 'inpatient' AND kind != 'void' AND recorded;
 CREATE INDEX IF NOT EXISTS claim_batch ON claim(batch, ord);
 

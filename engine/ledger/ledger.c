@@ -59,17 +59,25 @@ typedef struct member_cache {
  * Accumulators and hospital totals of this batch, kept here and written to
  * their tables in one pass (write-back): each counted claim reads and
  * rewrites both, and the rows are needed by nothing else until the batch
- * commits. Everything dirty is written before a savepoint opens (so that
- * ROLLBACK TO lands on rows that match) and when the batch finishes; a
- * rollback to the savepoint forgets the cache. When the table is three
- * quarters full it is written out and emptied, which bounds its memory.
- * A key whose texts do not fit a slot goes straight to SQL.
+ * commits. Everything dirty is written when the batch finishes. When the
+ * table is three quarters full it is written out and emptied, which bounds
+ * its memory. A key whose texts do not fit a slot goes straight to SQL.
+ *
+ * Savepoints (a replacement's) keep an undo log instead of writing the
+ * cache out: each slot's value and dirty flag as they were when the
+ * savepoint opened, taken the first time the savepoint touches it, and a
+ * copy of the hospital slots. ROLLBACK TO undoes the tables, the log undoes
+ * the cache. Inside a savepoint the cache is never written out or emptied:
+ * a key that finds no room goes straight to SQL, which the rollback undoes
+ * too. (Writing everything out at each savepoint cost a twentieth of a
+ * 1 GB batch.)
  */
 enum { ACC_SLOTS = 1 << 15, HOSP_SLOTS = 16, KEY_TEXT = 40 };
 
 typedef struct acc_slot {
 	bool used, dirty;
 	int year;
+	unsigned sp; /* the savepoint that logged it last (adj_ledger.sp) */
 	char member[KEY_TEXT], scheme[KEY_TEXT], grp[KEY_TEXT];
 	adj_accum acc;
 } acc_slot;
@@ -91,6 +99,17 @@ struct adj_ledger {
 	uint32_t *acc_dirty; /* the indexes of the dirty ones, ndirty of them */
 	size_t nacc, ndirty;
 	hosp_slot hosp[HOSP_SLOTS];
+
+	/* the open savepoint, if any, and its undo log */
+	bool in_sp;
+	unsigned sp; /* counts savepoints, so a slot knows whether it is logged */
+	struct acc_undo {
+		uint32_t slot;
+		bool dirty;
+		adj_accum acc;
+	} *undo;
+	size_t nundo, undo_cap;
+	hosp_slot hosp_saved[HOSP_SLOTS];
 };
 
 static int totals_flush(adj_ledger *l);
@@ -180,6 +199,7 @@ adj_ledger_close(adj_ledger *l)
 	free(l->acc);
 	free(l->acc_used);
 	free(l->acc_dirty);
+	free(l->undo);
 	free(l);
 }
 
@@ -555,7 +575,7 @@ totals_flush(adj_ledger *l)
 	int rc;
 	for (; l->ndirty; l->ndirty--) {
 		acc_slot *e = &l->acc[l->acc_dirty[l->ndirty - 1]];
-		if ((rc = acc_write(l, e->member, e->scheme, e->year, e->grp, &e->acc)))
+		if (e->dirty && (rc = acc_write(l, e->member, e->scheme, e->year, e->grp, &e->acc)))
 			return rc;
 		e->dirty = false;
 	}
@@ -587,8 +607,32 @@ fits(const char *s)
 	return strlen(s) < KEY_TEXT;
 }
 
+/* Slot e, logged first when a savepoint is open and has not logged it yet
+ * (its value and dirty flag as they were before the savepoint changed it);
+ * NULL with *rc = ADJ_ENOMEM when the log cannot grow. */
+static acc_slot *
+acc_logged(adj_ledger *l, acc_slot *e, int *rc)
+{
+	if (!l->in_sp || e->sp == l->sp)
+		return e;
+	if (l->nundo == l->undo_cap) {
+		size_t cap = l->undo_cap ? 2 * l->undo_cap : 64;
+		struct acc_undo *u = realloc(l->undo, cap * sizeof *u);
+		if (!u) {
+			*rc = ADJ_ENOMEM;
+			return NULL;
+		}
+		l->undo = u;
+		l->undo_cap = cap;
+	}
+	l->undo[l->nundo++] = (struct acc_undo){(uint32_t)(e - l->acc), e->dirty, e->acc};
+	e->sp = l->sp;
+	return e;
+}
+
 /* The cache slot of an accumulator key, read from the table on a miss; NULL
- * with *rc == 0 when the key is not cached (too long, or no memory). */
+ * with *rc == 0 when the key is not cached (too long, no memory, or no room
+ * inside a savepoint). */
 static acc_slot *
 acc_slot_for(adj_ledger *l, const char *member, const char *scheme, int year, const char *grp,
              int *rc)
@@ -622,8 +666,10 @@ acc_slot_for(adj_ledger *l, const char *member, const char *scheme, int year, co
 			i = (i + 1) & (ACC_SLOTS - 1);
 		acc_slot *e = &l->acc[i];
 		if (e->used)
-			return e;
+			return acc_logged(l, e, rc);
 		if (l->nacc >= ACC_SLOTS / 4 * 3) { /* full: write out, empty, look again */
+			if (l->in_sp)
+				return NULL; /* not inside a savepoint: straight to SQL */
 			if ((*rc = totals_flush(l)))
 				return NULL;
 			totals_forget(l);
@@ -638,7 +684,7 @@ acc_slot_for(adj_ledger *l, const char *member, const char *scheme, int year, co
 		snprintf(e->scheme, sizeof e->scheme, "%s", scheme);
 		snprintf(e->grp, sizeof e->grp, "%s", grp);
 		l->acc_used[l->nacc++] = (uint32_t)i;
-		return e;
+		return acc_logged(l, e, rc);
 	}
 }
 
@@ -689,6 +735,8 @@ hosp_slot_for(adj_ledger *l, const char *hospital, int year, int *rc)
 		if (!l->hosp[i].used)
 			free_slot = i;
 	if (free_slot < 0) { /* a batch across many years: write out and start again */
+		if (l->in_sp)
+			return NULL; /* not inside a savepoint: straight to SQL */
 		if ((*rc = totals_flush(l)))
 			return NULL;
 		memset(l->hosp, 0, sizeof l->hosp);
@@ -1073,13 +1121,21 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 int
 adj_ledger_savepoint(adj_ledger *l)
 {
-	int rc = totals_flush(l);
-	return rc ? rc : done(l, stmt(l, S_SAVEPOINT), "opening a savepoint");
+	int rc = done(l, stmt(l, S_SAVEPOINT), "opening a savepoint");
+	if (rc)
+		return rc;
+	l->in_sp = true;
+	l->sp++;
+	l->nundo = 0;
+	memcpy(l->hosp_saved, l->hosp, sizeof l->hosp);
+	return 0;
 }
 
 int
 adj_ledger_release(adj_ledger *l)
 {
+	l->in_sp = false;
+	l->nundo = 0;
 	return done(l, stmt(l, S_RELEASE), "releasing a savepoint");
 }
 
@@ -1087,6 +1143,16 @@ int
 adj_ledger_rollback_to(adj_ledger *l)
 {
 	int rc = done(l, stmt(l, S_ROLLBACK_TO), "rolling back a savepoint");
-	totals_forget(l); /* what changed since the savepoint is undone in the tables */
+	/* the tables are as they were; now the cache */
+	for (size_t i = l->nundo; i-- > 0;) {
+		acc_slot *e = &l->acc[l->undo[i].slot];
+		e->acc = l->undo[i].acc;
+		e->dirty = l->undo[i].dirty;
+	}
+	memcpy(l->hosp, l->hosp_saved, sizeof l->hosp);
+	l->ndirty = 0; /* the dirty list again, without the slots the log made clean */
+	for (size_t i = 0; i < l->nacc; i++)
+		if (l->acc[l->acc_used[i]].dirty)
+			l->acc_dirty[l->ndirty++] = l->acc_used[i];
 	return rc ? rc : adj_ledger_release(l);
 }

@@ -161,8 +161,11 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 		rc = adj_db_exec(db, "PRAGMA page_size = 32768;");
 	if (!rc && !(flags & ADJ_DB_READONLY))
 		rc = adj_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+	/* an 8 MB page cache: a batch appends its rows, and every look-up it
+	 * makes goes through an index whose upper levels fit; 16 MB was no
+	 * faster and made a 1 GB batch's memory 13% more than a 10 MB one's */
 	if (!rc)
-		rc = adj_db_exec(db, "PRAGMA cache_size = -16384;");
+		rc = adj_db_exec(db, "PRAGMA cache_size = -8192;");
 	if (!rc && (flags & ADJ_DB_CREATE)) {
 		rc = adj_db_exec(db, "BEGIN IMMEDIATE");
 		if (!rc)

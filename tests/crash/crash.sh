@@ -102,8 +102,11 @@ if command -v runuser >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 	ro=$(mktemp -d "${TMPDIR:-/tmp}/adj-ro.XXXXXX")
 	cp "$work/pristine.db" "$ro/ro.db"
 	chmod 755 "$ro" "$work"; chmod 644 "$ro/ro.db" "$work/batch.xml"
-	case "$A" in /*) abs=$A ;; *) abs=$PWD/$A ;; esac
-	runuser -u nobody -- "$abs" adjudicate "$work/batch.xml" --db "$ro/ro.db" -o /dev/null 2>"$work/ro.err"
+	# a copy of the command in the open folder: the build folder may be where
+	# nobody cannot go (a clone in a private temporary folder)
+	cp "$A" "$ro/adjudicator"
+	chmod 755 "$ro/adjudicator"
+	runuser -u nobody -- "$ro/adjudicator" adjudicate "$work/batch.xml" --db "$ro/ro.db" -o /dev/null 2>"$work/ro.err"
 	rc=$?
 	[ "$rc" -eq 74 ] || bad "read-only: exit $rc, want 74"
 	grep -q "readonly\|read-only" "$work/ro.err" || bad "read-only: no clear message ($(cat "$work/ro.err"))"

@@ -803,6 +803,8 @@ on_claim(void *vE, adj_claim_raw *raw)
 		off_t at = lseek(E->fd, 0, SEEK_CUR);
 		adj_db_progress(E->db, "claims", at > 0 ? (uint64_t)at : 0, E->size, raw->index);
 	}
+	if ((raw->index & 1023) == 1023)
+		adj_db_writeback(E->db); /* the WAL on its way to the disk before the commit */
 	adj_arena_reset(&E->work);
 	memset(&o, 0, sizeof o);
 	o.c_reason = ADJ_R_COUNT;

@@ -6,7 +6,11 @@
  * committed remittance survives a power cut); a busy timeout so that a
  * second process waits for the first instead of failing.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include "db.h"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +144,7 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return ADJ_ENOMEM;
 	}
+	db->wal_fd = -1;
 	/* one connection per process, used by one thread: no mutexes */
 	int oflags = SQLITE_OPEN_NOMUTEX | ((flags & ADJ_DB_READONLY)
 	                                        ? SQLITE_OPEN_READONLY
@@ -207,9 +212,29 @@ adj_db_close(adj_db *db)
 {
 	if (!db)
 		return;
+	if (db->wal_fd >= 0)
+		close(db->wal_fd);
 	sqlite3_close_v2(db->sql);
 	free(db->path);
 	free(db);
+}
+
+void
+adj_db_writeback(adj_db *db)
+{
+	if (db->wal_fd == -1) {
+		size_t n = strlen(db->path) + 5;
+		char *wal = malloc(n);
+		if (wal) {
+			snprintf(wal, n, "%s-wal", db->path);
+			db->wal_fd = open(wal, O_RDONLY | O_CLOEXEC);
+			free(wal);
+		}
+		if (db->wal_fd < 0)
+			db->wal_fd = -2;
+	}
+	if (db->wal_fd >= 0)
+		(void)sync_file_range(db->wal_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 void

@@ -22,7 +22,13 @@ struct adj_db {
 	void (*wait_notice)(void *ctx, const char *path);
 	void *wait_ctx;
 	uint64_t waited_ms;
+	int wal_fd; /* the WAL, opened by adj_db_writeback; -1 before, -2 if it cannot be */
 };
+
+/* Ask the kernel to start writing out what the WAL holds so far (a hint:
+ * nothing waits for it), so that the commit's fsync has little left. A long
+ * batch calls it now and then. */
+void adj_db_writeback(adj_db *db);
 
 /* Report progress through the callback set by adj_db_set_progress, at most
  * every 200 ms (and always when done == total). */

@@ -34,4 +34,8 @@ void t_replace_line(const char *dir, const char *name, const char *prefix, const
 /* A checksum of a file's bytes (FNV-1a 64), 0 when it cannot be read. */
 unsigned long long t_file_sum(const char *path);
 
+/* A database's content as one checksum: its WAL checkpointed into the file
+ * first, so that equal content gives an equal sum. */
+unsigned long long t_db_sum(const char *db);
+
 #endif

@@ -575,7 +575,7 @@ totals_flush(adj_ledger *l)
 	int rc;
 	for (; l->ndirty; l->ndirty--) {
 		acc_slot *e = &l->acc[l->acc_dirty[l->ndirty - 1]];
-		if (e->dirty && (rc = acc_write(l, e->member, e->scheme, e->year, e->grp, &e->acc)))
+		if ((rc = acc_write(l, e->member, e->scheme, e->year, e->grp, &e->acc)))
 			return rc;
 		e->dirty = false;
 	}

@@ -9,6 +9,8 @@
 #include "remittance.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,77 +20,151 @@
 #include "util/num.h"
 
 #define REMIT_NS "urn:adjudicator:remittance:1"
-#define OUT_BUF (256 * 1024)
+#define OUT_BUF (1024 * 1024)
 #define MAX_DEPTH 8
 
 /*
- * The writer: a buffer flushed with write(2), elements on their own lines
- * indented two spaces per level, an element without children closed with
- * "/>", attribute values escaped (& < > " and tab, CR, LF as character
- * references). This is the layout libxml2's xmlTextWriter gives with
- * indentation on, which the first versions used: the bytes are the same,
- * at a fifth of the cost (the writer was a third of a batch's time).
+ * The writer: elements on their own lines indented two spaces per level, an
+ * element without children closed with "/>", attribute values escaped (& < >
+ * " and tab, CR, LF as character references). This is the layout libxml2's
+ * xmlTextWriter gives with indentation on, which the first versions used:
+ * the bytes are the same, at a fifth of the cost (the writer was a third of
+ * a batch's time).
+ *
+ * The text is formatted into one of NBUF buffers of OUT_BUF bytes; a full
+ * buffer goes to a thread of the writer's own that write(2)s it while the
+ * next one fills. A remittance is about twice the size of its batch, and
+ * copying it into the page cache and starting its writeback was a fifth of
+ * the adjudicating thread's time; on two cores that thread was the slower
+ * of the two, the parser's thread and this one share the other core.
+ * Without the thread (pthread_create failed) the buffers are written in
+ * place. Every WRITEBACK bytes the kernel is asked to start writing the file
+ * out, so that the fsync at the end has little left to wait for.
  */
-/* Every WRITEBACK bytes the kernel is asked to start writing the file out,
- * so that the fsync at the end has little left to wait for. */
 #define WRITEBACK (8u << 20)
+#define NBUF 4
 
 struct adj_remit {
 	int fd;
-	char *buf;
+	char *buf; /* the buffer being filled: bufs[fill] */
 	size_t n;
-	off_t written, synced; /* bytes written; bytes whose writeback was started */
+	int fill;
 	int depth;
 	bool open_tag; /* a start tag waits for ">" or "/>" */
 	const char *stack[MAX_DEPTH];
-	int failed;
+	char *bufs[NBUF];
+	/* Shared with the writing thread, under mu. Buffers are handed over in
+	 * ring order: queued[] are the lengths of those after `fill` waiting to
+	 * be written (head the oldest); busy their count. */
+	bool threaded, stop;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t ready, done;
+	int head, busy;
+	size_t queued[NBUF];
+	off_t written, synced; /* bytes written; bytes whose writeback was started */
+	atomic_int failed;
 	int err; /* errno of the first failed write */
 };
 
+/* Write n bytes at s to the file (in the writing thread, or in place). */
 static void
-flush_buf(adj_remit *r)
+write_out(adj_remit *r, const char *s, size_t n)
 {
 	size_t off = 0;
-	while (off < r->n && !r->failed) {
-		ssize_t w = write(r->fd, r->buf + off, r->n - off);
+	while (off < n && !atomic_load(&r->failed)) {
+		ssize_t w = write(r->fd, s + off, n - off);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			r->err = errno;
-			r->failed = 1;
+			atomic_store(&r->failed, 1);
 			break;
 		}
 		off += (size_t)w;
 	}
 	r->written += (off_t)off;
-	r->n = 0;
-	if (!r->failed && r->written - r->synced >= (off_t)WRITEBACK) {
+	if (!atomic_load(&r->failed) && r->written - r->synced >= (off_t)WRITEBACK) {
 		/* a hint: an error here shows again at the fsync */
 		(void)sync_file_range(r->fd, r->synced, r->written - r->synced, SYNC_FILE_RANGE_WRITE);
 		r->synced = r->written;
 	}
 }
 
+static void *
+writer_thread(void *arg)
+{
+	adj_remit *r = arg;
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (!r->busy && !r->stop)
+			pthread_cond_wait(&r->ready, &r->mu);
+		if (!r->busy)
+			break;
+		int b = r->head;
+		size_t n = r->queued[b];
+		pthread_mutex_unlock(&r->mu);
+		write_out(r, r->bufs[b], n);
+		pthread_mutex_lock(&r->mu);
+		r->head = (b + 1) % NBUF;
+		r->busy--;
+		pthread_cond_signal(&r->done);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Hand the buffer being filled over and take the next (waiting while every
+ * other one is still queued). */
+static void
+flush_buf(adj_remit *r)
+{
+	if (!r->n)
+		return;
+	if (!r->threaded) {
+		write_out(r, r->buf, r->n);
+		r->n = 0;
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	if (!r->busy)
+		r->head = r->fill;
+	r->queued[r->fill] = r->n;
+	r->busy++;
+	pthread_cond_signal(&r->ready);
+	while (r->busy == NBUF)
+		pthread_cond_wait(&r->done, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+	r->fill = (r->fill + 1) % NBUF;
+	r->buf = r->bufs[r->fill];
+	r->n = 0;
+}
+
+/* Wait until every buffer handed over has been written. */
+static void
+drain(adj_remit *r)
+{
+	flush_buf(r);
+	if (!r->threaded)
+		return;
+	pthread_mutex_lock(&r->mu);
+	while (r->busy)
+		pthread_cond_wait(&r->done, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+}
+
 /* Write n bytes that do not fit in the buffer's free space. */
 static void
 put_slow(adj_remit *r, const char *s, size_t n)
 {
-	flush_buf(r);
-	if (n <= OUT_BUF) {
-		memcpy(r->buf, s, n);
-		r->n = n;
-		return;
-	}
-	size_t off = 0;
-	while (off < n && !r->failed) {
-		ssize_t w = write(r->fd, s + off, n - off);
-		if (w < 0 && errno != EINTR) {
-			r->err = errno;
-			r->failed = 1;
-		} else if (w > 0) {
-			off += (size_t)w;
-			r->written += w;
-		}
+	while (n) {
+		if (r->n == OUT_BUF)
+			flush_buf(r);
+		size_t k = OUT_BUF - r->n < n ? OUT_BUF - r->n : n;
+		memcpy(r->buf + r->n, s, k);
+		r->n += k;
+		s += k;
+		n -= k;
 	}
 }
 
@@ -109,18 +185,62 @@ puts_(adj_remit *r, const char *s)
 	put(r, s, strlen(s));
 }
 
+static void
+free_bufs(adj_remit *r)
+{
+	for (int i = 0; i < NBUF; i++)
+		free(r->bufs[i]);
+	free(r);
+}
+
 int
 adj_remit_open(adj_remit **out, int fd)
 {
 	adj_remit *r = calloc(1, sizeof *r);
 	*out = NULL;
-	if (!r || !(r->buf = malloc(OUT_BUF))) {
-		free(r);
+	if (!r)
 		return ADJ_ENOMEM;
-	}
+	for (int i = 0; i < NBUF; i++)
+		if (!(r->bufs[i] = malloc(OUT_BUF))) {
+			free_bufs(r);
+			return ADJ_ENOMEM;
+		}
 	r->fd = fd;
+	r->buf = r->bufs[0];
+	atomic_init(&r->failed, 0);
+	if (pthread_mutex_init(&r->mu, NULL) == 0) {
+		if (pthread_cond_init(&r->ready, NULL) == 0) {
+			if (pthread_cond_init(&r->done, NULL) == 0) {
+				if (pthread_create(&r->thread, NULL, writer_thread, r) == 0)
+					r->threaded = true;
+				else
+					pthread_cond_destroy(&r->done);
+			}
+			if (!r->threaded)
+				pthread_cond_destroy(&r->ready);
+		}
+		if (!r->threaded)
+			pthread_mutex_destroy(&r->mu);
+	}
 	*out = r;
 	return 0;
+}
+
+/* Stop the writing thread once it has written what was handed over. */
+static void
+stop_thread(adj_remit *r)
+{
+	if (!r->threaded)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->stop = true;
+	pthread_cond_signal(&r->ready);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->thread, NULL);
+	pthread_cond_destroy(&r->done);
+	pthread_cond_destroy(&r->ready);
+	pthread_mutex_destroy(&r->mu);
+	r->threaded = false;
 }
 
 static void
@@ -420,14 +540,14 @@ adj_remit_end(adj_remit *r, const adj_totals *t)
 int
 adj_remit_close(adj_remit *r)
 {
-	flush_buf(r);
+	drain(r);
+	stop_thread(r);
 	if (!r->failed && fsync(r->fd) != 0) {
 		r->err = errno;
 		r->failed = 1;
 	}
 	int failed = r->failed;
-	free(r->buf);
-	free(r);
+	free_bufs(r);
 	return failed ? ADJ_EIO : 0;
 }
 
@@ -442,8 +562,9 @@ adj_remit_abort(adj_remit *r)
 {
 	if (!r)
 		return;
-	free(r->buf);
-	free(r);
+	atomic_store(&r->failed, 1); /* what is still queued is not written */
+	stop_thread(r);
+	free_bufs(r);
 }
 
 bool

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,6 +134,44 @@ Test(batch, a_syntax_error_after_10000_good_claims_refuses_all_and_changes_nothi
 	free(err);
 	free(good);
 	free(bad);
+}
+
+/* The remittance is written by a thread of its own while claims are
+ * adjudicated: a write that fails there (here the file-size limit, EFBIG)
+ * still stops the batch with exit 74 and the reason, and leaves no
+ * remittance, no temporary file and the ledger as it was. */
+Test(batch, a_remittance_write_failing_midway_stops_the_batch_and_records_nothing, .timeout = 300)
+{
+	char *b = write_batch("big.xml", "F1", 10000, "");
+	unsigned long long before = db_state();
+	char out[4300], *err;
+	snprintf(out, sizeof out, "%s/out/r.xml", tmp);
+	char dir[4300];
+	snprintf(dir, sizeof dir, "%s/out", tmp);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	struct rlimit old, lim;
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 2u << 20; /* the remittance of 10,000 claims is about 8 MB */
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	int rc = t_run(NULL, &err, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, NULL});
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	cr_expect_eq(rc, 74, "exit %d: %s", rc, err);
+	cr_expect(strstr(err, "cannot write the remittance: File too large") != NULL, "%s", err);
+	cr_expect_eq(access(out, F_OK), -1, "no remittance");
+	DIR *d = opendir(dir);
+	cr_assert_not_null(d);
+	int files = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		files += e->d_name[0] != '.';
+	closedir(d);
+	cr_expect_eq(files, 0, "no temporary file is left");
+	cr_expect_eq(db_state(), before, "the database changed");
+	cr_expect_eq(count("SELECT count(*) FROM batch"), 0);
+	free(err);
+	free(b);
 }
 
 Test(batch, dry_run_writes_the_remittance_and_records_nothing)

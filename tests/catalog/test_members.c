@@ -99,6 +99,14 @@ Test(members, loading_a_registry_twice_upserts_by_id)
 	char *paid = text("SELECT paid_through FROM member WHERE id = '12010419521208341X'");
 	cr_expect_str_eq(paid, "2007-12-31");
 	free(paid);
+	/* the version it replaced, current for generation 1 only */
+	char *old = text("SELECT paid_through || ' ' || since || '..' || until FROM member_history "
+	                 "WHERE id = '12010419521208341X'");
+	cr_expect_str_eq(old, "2006-12-31 1..2");
+	free(old);
+	char *since = text("SELECT group_concat(id || ' ' || since, ', ') FROM member");
+	cr_expect_str_eq(since, "120102198001010027 2, 12010419521208341X 2");
+	free(since);
 	adj_diags_clear(&d);
 	cr_assert_eq(import(&s, &d,
 	                    "12010419521208341X,张伟,EMP,in-service,2000-01-01,,2007-12-31,2004-01-01,,,\n"
@@ -106,6 +114,10 @@ Test(members, loading_a_registry_twice_upserts_by_id)
 	             0);
 	cr_expect_eq(s.members_inserted, 0);
 	cr_expect_eq(s.members_updated, 0);
+	char *count = text("SELECT (SELECT count(*) FROM member_history) || ' ' || "
+	                   "(SELECT value FROM meta WHERE key = 'registry_generation')");
+	cr_expect_str_eq(count, "1 2", "an unchanged file writes nothing and makes no generation");
+	free(count);
 	adj_diags_clear(&d);
 }
 

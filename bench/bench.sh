@@ -11,7 +11,9 @@
 #      to 100 MB and the faster of each is kept;
 #   2. a 100 MB batch against a large generated catalog (100,000 items,
 #      1,000,000 members, 300 hospitals), the same way;
-#   3. the imports of that catalog and registry, in rows per second.
+#   3. the imports of that catalog and registry, in rows per second: the
+#      registry into an empty one, again unchanged, and into one that holds
+#      half of it already (half new, half unchanged).
 # Prints one table. The ratio is adjudicate's wall time over xmllint's, both
 # measured in this run on this machine: that, not the seconds, is the figure
 # to compare between machines. Not a test; needs about 6 GB in $TMPDIR for
@@ -117,11 +119,19 @@ measure "$work/t.cat" $A catalog import "$work/large" --db "$work/large.db"
 measure "$work/t.mem" $A members import "$work/members.csv" --db "$work/large.db"
 measure "$work/t.same" $A members import "$work/members.csv" --db "$work/large.db"
 row "large catalog" "$work/batch.xml" "$work/large.db" 1
+# the general case: half the members already there, half new
+rm -f "$work/mixed.db"*
+$A init --db "$work/mixed.db" >/dev/null
+$A catalog import "$work/large" --db "$work/mixed.db" >/dev/null
+head -n $((mrows / 2 + 1)) "$work/members.csv" >"$work/half.csv"
+$A members import "$work/half.csv" --db "$work/mixed.db" >/dev/null
+measure "$work/t.mixed" $A members import "$work/members.csv" --db "$work/mixed.db"
+rm -f "$work/mixed.db"* "$work/half.csv"
 
 echo
 printf '%-34s %9s %9s %12s %9s\n' import rows seconds "rows/s" RSS
 for t in "catalog import (100,000 items):cat:$rows" "members import (new):mem:$mrows" \
-	"members import (unchanged):same:$mrows"; do
+	"members import (unchanged):same:$mrows" "members import (half new):mixed:$mrows"; do
 	label=${t%%:*} rest=${t#*:}
 	f=${rest%%:*} n=${rest#*:}
 	awk -v l="$label" -v n="$n" '{ s = $1 > 0 ? $1 : 0.01; printf "%-34s %9d %8.2fs %12.0f %7.1fMB\n", l, n, s, n / s, $2 / 1024 }' "$work/t.$f"

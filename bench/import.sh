@@ -7,7 +7,7 @@
 # folder, then times, on a fresh database each time:
 #   1. `catalog import` of the folder without members.csv (the item rows),
 #   2. `members import` of the 1,000,000-row registry,
-#   3. the same registry again (an upsert where nothing changed).
+#   3. the same registry again (each member looked up, nothing written).
 # Prints rows per second for each. Not a test: figures depend on the machine.
 set -eu
 cd "$(dirname "$0")/.."

@@ -9,6 +9,8 @@
 #define _GNU_SOURCE /* sync_file_range */
 #include "db.h"
 
+#include "ledger.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -20,7 +22,7 @@
 
 extern const char adj_schema_sql[];
 
-#define SCHEMA_VERSION "5"
+#define SCHEMA_VERSION "6"
 
 const char *
 adj_db_default_path(const char *explicit_path)
@@ -126,6 +128,30 @@ adj_db_set_wait_notice(adj_db *db, void (*fn)(void *ctx, const char *path), void
 	db->wait_ctx = ctx;
 }
 
+/*
+ * An older file, upgraded by `adjudicator init` in the transaction that
+ * makes the schema (every other command refuses it): version 5 stored each
+ * line as sixteen elements; 6 cuts each line after its last element that
+ * is not its default (see schema.sql), a third less ledger for a batch.
+ */
+static int
+upgrade(adj_db *db)
+{
+	sqlite3_stmt *q;
+	/* a new file has no meta table yet: nothing to upgrade */
+	if (sqlite3_prepare_v2(db->sql, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &q,
+	                       NULL) != SQLITE_OK)
+		return 0;
+	bool v5 = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) &&
+	          strcmp((const char *)sqlite3_column_text(q, 0), "5") == 0;
+	sqlite3_finalize(q);
+	if (!v5)
+		return 0;
+	int rc = adj_ledger_upgrade_lines(db);
+	return rc ? rc : adj_db_exec(db, "UPDATE meta SET value = '" SCHEMA_VERSION "' "
+	                                 "WHERE key = 'schema_version'");
+}
+
 int
 adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 {
@@ -174,6 +200,8 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 	if (!rc && (flags & ADJ_DB_CREATE)) {
 		rc = adj_db_exec(db, "BEGIN IMMEDIATE");
 		if (!rc)
+			rc = upgrade(db);
+		if (!rc)
 			rc = adj_db_exec(db, adj_schema_sql);
 		if (!rc)
 			rc = adj_db_exec(db, "INSERT OR IGNORE INTO meta(key, value) VALUES "
@@ -188,8 +216,14 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 		sqlite3_stmt *q;
 		rc = adj_db_prepare(db, &q, "SELECT value FROM meta WHERE key = 'schema_version'");
 		if (!rc) {
-			if (sqlite3_step(q) != SQLITE_ROW ||
-			    strcmp((const char *)sqlite3_column_text(q, 0), SCHEMA_VERSION) != 0) {
+			const char *v = sqlite3_step(q) == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0)
+			                                              : NULL;
+			if (v && strcmp(v, "5") == 0) {
+				snprintf(db->errmsg, sizeof db->errmsg,
+				         "a database of schema version 5: `adjudicator init` upgrades it to "
+				         "version " SCHEMA_VERSION " (its ledger's lines rewritten, nothing else)");
+				rc = ADJ_EIO;
+			} else if (!v || strcmp(v, SCHEMA_VERSION) != 0) {
 				snprintf(db->errmsg, sizeof db->errmsg,
 				         "not an Adjudicator database of schema version " SCHEMA_VERSION
 				         " (run `adjudicator init`)");

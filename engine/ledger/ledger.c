@@ -950,6 +950,101 @@ w_reasons(char *p, const adj_reason_rec *r, size_t n)
 	return p;
 }
 
+/*
+ * One line of a claim row's `lines` (schema version 6): the first seven
+ * elements always, then the rest in the order in which they most often
+ * differ from what they usually are, cut after the last one that does:
+ *
+ *   0 seq  1 code  2 date  3 qty  4 price  5 item  6 billed
+ *   7 in_policy (billed)  8 over_cap (0)  9 first_pay (0)  10 reasons ([])
+ *   11 status ("accepted")  12 rejected (0)  13 self_pay (0)
+ *   14 allowed_qty (qty)  15 allowed_price (price)
+ *
+ * An element left out has the value in brackets; the view `line` puts them
+ * back. Most lines (accepted at their price with nothing capped or paid
+ * first) need the first seven: 40% of what the sixteen took.
+ */
+typedef struct line_json {
+	const char *seq, *code, *date, *status;
+	bool has_qty, has_item, screened;
+	int64_t qty, price, item, allowed_qty, allowed_price;
+	int64_t amt[6]; /* billed rejected self_pay over_cap first_pay in_policy */
+	const adj_reason_rec *reasons;
+	size_t nreasons;
+	const char *reasons_json; /* instead of reasons: the array as JSON text */
+} line_json;
+
+static size_t
+line_room(const line_json *x)
+{
+	return 32 + str_room(x->seq) + str_room(x->code) + str_room(x->date) + str_room(x->status) +
+	       13 * (INT_ROOM + 1) +
+	       (x->reasons_json ? strlen(x->reasons_json) : reasons_room(x->reasons, x->nreasons));
+}
+
+static char *
+w_line(char *p, const line_json *x)
+{
+	enum { BILLED, REJECTED, SELF_PAY, OVER_CAP, FIRST_PAY, IN_POLICY };
+	bool no_reasons = x->reasons_json ? strcmp(x->reasons_json, "[]") == 0 : x->nreasons == 0;
+	/* how many elements: 7 + those up to the last that is not its default */
+	int n = 7;
+	if (x->screened != x->has_qty || (x->screened && x->allowed_price != x->price))
+		n = 16;
+	else if (x->screened && x->allowed_qty != x->qty)
+		n = 15;
+	else if (x->amt[SELF_PAY])
+		n = 14;
+	else if (x->amt[REJECTED])
+		n = 13;
+	else if (strcmp(x->status, "accepted") != 0)
+		n = 12;
+	else if (!no_reasons)
+		n = 11;
+	else if (x->amt[FIRST_PAY])
+		n = 10;
+	else if (x->amt[OVER_CAP])
+		n = 9;
+	else if (x->amt[IN_POLICY] != x->amt[BILLED])
+		n = 8;
+
+	*p++ = '[';
+	p = w_str(p, x->seq);
+	*p++ = ',';
+	p = w_str(p, x->code);
+	*p++ = ',';
+	p = w_str(p, x->date);
+	*p++ = ',';
+	p = w_opt(p, x->has_qty, x->qty);
+	*p++ = ',';
+	p = w_opt(p, x->has_qty, x->price);
+	*p++ = ',';
+	p = w_opt(p, x->has_item, x->item);
+	*p++ = ',';
+	p = w_int(p, x->amt[BILLED]);
+	for (int k = 7; k < n; k++) {
+		*p++ = ',';
+		switch (k) {
+		case 7: p = w_int(p, x->amt[IN_POLICY]); break;
+		case 8: p = w_int(p, x->amt[OVER_CAP]); break;
+		case 9: p = w_int(p, x->amt[FIRST_PAY]); break;
+		case 10:
+			if (x->reasons_json)
+				p = w_lit(p, x->reasons_json, strlen(x->reasons_json));
+			else
+				p = w_reasons(p, x->reasons, x->nreasons);
+			break;
+		case 11: p = w_str(p, x->status); break;
+		case 12: p = w_int(p, x->amt[REJECTED]); break;
+		case 13: p = w_int(p, x->amt[SELF_PAY]); break;
+		case 14: p = w_opt(p, x->screened, x->allowed_qty); break;
+		default: p = w_opt(p, x->screened, x->allowed_price); break;
+		}
+	}
+	*p++ = ']';
+	return p;
+}
+
 static void
 bind_json(sqlite3_stmt *s, int k, const jbuf *b, bool any)
 {
@@ -1040,38 +1135,19 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 			const adj_line *ln = &c->lines[i];
 			const adj_line_result *lr = &o->lines[i];
 			const adj_item_raw *it = ln->raw;
-			size_t room = 32 + str_room(it->seq) + str_room(it->code) + str_room(it->date) +
-			              str_room(adj_status_name[lr->status]) + 11 * (INT_ROOM + 1) +
-			              reasons_room(lr->reasons, lr->nreasons);
-			if (!(p = jb_room(jl, room)))
+			line_json x = {
+				.seq = it->seq, .code = it->code, .date = it->date,
+				.status = adj_status_name[lr->status], .has_qty = ln->qty > 0,
+				.has_item = lr->row != NULL, .screened = lr->screened, .qty = ln->qty,
+				.price = ln->price, .item = lr->row ? lr->row->row_id : 0,
+				.allowed_qty = lr->allowed_qty, .allowed_price = lr->allowed_price,
+				.amt = {lr->billed, lr->rejected, lr->self_pay, lr->over_cap, lr->first_pay,
+			            lr->in_policy},
+				.reasons = lr->reasons, .nreasons = lr->nreasons};
+			if (!(p = jb_room(jl, line_room(&x) + 1)))
 				break;
-			p = w_lit(p, ",[" + !i, 2 - !i);
-			p = w_str(p, it->seq);
-			*p++ = ',';
-			p = w_str(p, it->code);
-			*p++ = ',';
-			p = w_str(p, it->date);
-			*p++ = ',';
-			p = w_opt(p, ln->qty > 0, ln->qty);
-			*p++ = ',';
-			p = w_opt(p, ln->qty > 0, ln->price);
-			*p++ = ',';
-			p = w_str(p, adj_status_name[lr->status]);
-			*p++ = ',';
-			p = w_opt(p, lr->row != NULL, lr->row ? lr->row->row_id : 0);
-			*p++ = ',';
-			p = w_opt(p, lr->screened, lr->allowed_qty);
-			*p++ = ',';
-			p = w_opt(p, lr->screened, lr->allowed_price);
-			const int64_t amounts[6] = {lr->billed, lr->rejected, lr->self_pay, lr->over_cap,
-			                            lr->first_pay, lr->in_policy};
-			for (int a = 0; a < 6; a++) {
-				*p++ = ',';
-				p = w_int(p, amounts[a]);
-			}
-			*p++ = ',';
-			p = w_reasons(p, lr->reasons, lr->nreasons);
-			*p++ = ']';
+			p = w_lit(p, ",", !!i);
+			p = w_line(p, &x);
 			jb_end(jl, p);
 		}
 		if ((p = jb_room(jl, 1))) {
@@ -1155,4 +1231,100 @@ adj_ledger_rollback_to(adj_ledger *l)
 		if (l->acc[l->acc_used[i]].dirty)
 			l->acc_dirty[l->ndirty++] = l->acc_used[i];
 	return rc ? rc : adj_ledger_release(l);
+}
+
+/* ---- schema version 5 -> 6 ---------------------------------------------- */
+
+static const char *
+col_text(sqlite3_stmt *q, int i)
+{
+	return (const char *)sqlite3_column_text(q, i);
+}
+
+/* Close the claim being converted: its lines into temp.lines6. */
+static int
+upgrade_flush(adj_db *db, sqlite3_stmt *ins, int64_t id, jbuf *b)
+{
+	char *p = jb_room(b, 1);
+	if (!p)
+		return ADJ_ENOMEM;
+	*p++ = ']';
+	jb_end(b, p);
+	sqlite3_bind_int64(ins, 1, id);
+	sqlite3_bind_text(ins, 2, b->s, (int)b->n, SQLITE_STATIC);
+	int s = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	b->n = 0;
+	return s == SQLITE_DONE ? 0 : adj_db_fail(db, "upgrading the ledger's lines");
+}
+
+int
+adj_ledger_upgrade_lines(adj_db *db)
+{
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	jbuf b = {0};
+	int rc = adj_db_exec(db, "CREATE TEMP TABLE lines6 (id INTEGER PRIMARY KEY, lines TEXT NOT NULL)");
+	if (!rc)
+		rc = adj_db_prepare(db, &q,
+		                    "SELECT c.id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, "
+		                    "j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, "
+		                    "j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, "
+		                    "j.value ->> 12, j.value ->> 13, j.value ->> 14, j.value -> '$[15]' "
+		                    "FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL");
+	if (!rc)
+		rc = adj_db_prepare(db, &ins, "INSERT INTO temp.lines6(id, lines) VALUES (?, ?)");
+	int64_t cur = 0;
+	bool open = false;
+	int s;
+	while (!rc && (s = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		if (open && id != cur && (rc = upgrade_flush(db, ins, cur, &b)))
+			break;
+		char *p;
+		if (!open || id != cur) {
+			if (!(p = jb_room(&b, 1))) {
+				rc = ADJ_ENOMEM;
+				break;
+			}
+			*p++ = '[';
+			jb_end(&b, p);
+		} else if ((p = jb_room(&b, 1))) {
+			*p++ = ',';
+			jb_end(&b, p);
+		}
+		open = true;
+		cur = id;
+		const char *reasons = col_text(q, 16);
+		line_json x = {
+			.seq = col_text(q, 1), .code = col_text(q, 2), .date = col_text(q, 3),
+			.status = col_text(q, 6) ? col_text(q, 6) : "accepted",
+			.has_qty = sqlite3_column_type(q, 4) != SQLITE_NULL,
+			.has_item = sqlite3_column_type(q, 7) != SQLITE_NULL,
+			.screened = sqlite3_column_type(q, 8) != SQLITE_NULL,
+			.qty = sqlite3_column_int64(q, 4), .price = sqlite3_column_int64(q, 5),
+			.item = sqlite3_column_int64(q, 7), .allowed_qty = sqlite3_column_int64(q, 8),
+			.allowed_price = sqlite3_column_int64(q, 9),
+			.reasons_json = reasons ? reasons : "[]"};
+		for (int a = 0; a < 6; a++)
+			x.amt[a] = sqlite3_column_int64(q, 10 + a);
+		if (!(p = jb_room(&b, line_room(&x)))) {
+			rc = ADJ_ENOMEM;
+			break;
+		}
+		jb_end(&b, w_line(p, &x));
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = adj_db_fail(db, "reading the ledger's lines");
+	if (!rc && open)
+		rc = upgrade_flush(db, ins, cur, &b);
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	free(b.s);
+	if (!rc)
+		rc = adj_db_exec(db, "UPDATE claim SET lines = (SELECT lines FROM temp.lines6 t WHERE t.id = claim.id) "
+		                     "WHERE id IN (SELECT id FROM temp.lines6);"
+		                     "DROP TABLE temp.lines6;"
+		                     "DROP VIEW IF EXISTS rejected_lines; DROP VIEW IF EXISTS reason;"
+		                     "DROP VIEW IF EXISTS line;");
+	return rc;
 }

@@ -275,17 +275,26 @@ CREATE TABLE IF NOT EXISTS hospital_year (
 -- arrays (one row per claim instead of one per line: the ledger of a large
 -- batch is written several times faster) and read through these views,
 -- which have the columns the tables would have.
---   lines:   [[seq, code, date, qty, price, status, item, allowed_qty,
---              allowed_price, billed, rejected, self_pay, over_cap, first_pay,
---              in_policy, [[reason, value], ...]], ...]
+--   lines:   [[seq, code, date, qty, price, item, billed,
+--              in_policy, over_cap, first_pay, [[reason, value], ...],
+--              status, rejected, self_pay, allowed_qty, allowed_price], ...]
+--            each line cut after its last element that differs from its
+--            default: in_policy billed, over_cap 0, first_pay 0, reasons [],
+--            status 'accepted', rejected 0, self_pay 0, allowed_qty qty,
+--            allowed_price price (schema version 6; most lines need seven)
 --   reasons: [[code, value], ...]          codes: [[kind, code, primary], ...]
 CREATE VIEW IF NOT EXISTS line AS
   SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord,
          j.value ->> 0 AS seq, j.value ->> 1 AS code, j.value ->> 2 AS date,
-         j.value ->> 3 AS qty, j.value ->> 4 AS price, j.value ->> 5 AS status,
-         j.value ->> 6 AS item, j.value ->> 7 AS allowed_qty, j.value ->> 8 AS allowed_price,
-         j.value ->> 9 AS billed, j.value ->> 10 AS rejected, j.value ->> 11 AS self_pay,
-         j.value ->> 12 AS over_cap, j.value ->> 13 AS first_pay, j.value ->> 14 AS in_policy
+         j.value ->> 3 AS qty, j.value ->> 4 AS price,
+         coalesce(j.value ->> 11, 'accepted') AS status, j.value ->> 5 AS item,
+         CASE WHEN json_array_length(j.value) > 14 THEN j.value ->> 14 ELSE j.value ->> 3 END
+           AS allowed_qty,
+         CASE WHEN json_array_length(j.value) > 15 THEN j.value ->> 15 ELSE j.value ->> 4 END
+           AS allowed_price,
+         j.value ->> 6 AS billed, coalesce(j.value ->> 12, 0) AS rejected,
+         coalesce(j.value ->> 13, 0) AS self_pay, coalesce(j.value ->> 8, 0) AS over_cap,
+         coalesce(j.value ->> 9, 0) AS first_pay, coalesce(j.value ->> 7, j.value ->> 6) AS in_policy
   FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL;
 
 -- Reasons of claims (line NULL) and of lines; ord orders them as remitted.
@@ -296,7 +305,7 @@ CREATE VIEW IF NOT EXISTS reason AS
   UNION ALL
   SELECT c.id, 1000000 * (CAST(l.key AS INTEGER) + 1) + CAST(r.key AS INTEGER),
          CAST(l.key AS INTEGER), r.value ->> 0, r.value ->> 1
-  FROM claim c, json_each(c.lines) l, json_each(l.value, '$[15]') r WHERE c.lines IS NOT NULL;
+  FROM claim c, json_each(c.lines) l, json_each(l.value, '$[10]') r WHERE c.lines IS NOT NULL;
 
 CREATE VIEW IF NOT EXISTS claim_code AS
   SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord, j.value ->> 0 AS kind,

@@ -1,0 +1,195 @@
+/*
+ * test_upgrade.c - a database of schema version 5 is refused with a message
+ * that names `adjudicator init`, and `init` upgrades it to version 6: every
+ * line rewritten in the shorter form, the views reading back exactly what
+ * they read before, re-emitted remittances byte-identical.
+ *
+ * The version-5 file is made from a version-6 one by SQL (the lines as the
+ * sixteen elements version 5 wrote, the version-5 views), so the test needs
+ * no binary fixture and also checks that the upgrade writes each line as
+ * the adjudicating writer does, byte for byte.
+ */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define BIN ADJUDICATOR_BIN
+#define SAMPLES TEST_DATA_DIR "/../../claims/samples"
+
+static char *tmp, db[4200];
+
+static void
+setup(void)
+{
+	tmp = t_tempdir();
+	snprintf(db, sizeof db, "%s/u.db", tmp);
+	setenv("SOURCE_DATE_EPOCH", "1120000000", 1);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "init", "--db", db, NULL}), 0);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "catalog", "import", TEST_DATA_DIR "/../../catalogs", "--db", db, NULL}), 0);
+}
+
+static void
+teardown(void)
+{
+	t_rmtree(tmp);
+	free(tmp);
+}
+
+TestSuite(upgrade, .init = setup, .fini = teardown);
+
+/* The first column of the first row of sql, as text ("" for none). */
+static char *
+query(const char *sql)
+{
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(s));
+	char *v = strdup(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+	                     ? (const char *)sqlite3_column_text(st, 0)
+	                     : "");
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	return v;
+}
+
+static void
+exec(const char *sql)
+{
+	sqlite3 *s;
+	char *msg = NULL;
+	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(s, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
+	sqlite3_close(s);
+}
+
+/* Every row of the views `line` and `reason`, with the type of each value. */
+#define LINES_DUMP                                                                                 \
+	"SELECT group_concat(x, char(10)) FROM (SELECT claim || '|' || ord || '|' || quote(seq) || "  \
+	"quote(code) || quote(date) || quote(qty) || quote(price) || quote(status) || quote(item) || " \
+	"quote(allowed_qty) || quote(allowed_price) || quote(billed) || quote(rejected) || "          \
+	"quote(self_pay) || quote(over_cap) || quote(first_pay) || quote(in_policy) AS x "           \
+	"FROM line ORDER BY claim, ord)"
+#define REASONS_DUMP                                                                               \
+	"SELECT group_concat(x, char(10)) FROM (SELECT claim || '|' || ord || '|' || quote(line) || " \
+	"quote(code) || quote(value) AS x FROM reason ORDER BY claim, ord)"
+
+/* The lines as version 5 stored them, and its two views. */
+static const char to_v5[] =
+	"CREATE TEMP TABLE old AS SELECT l.claim, l.ord, json_array(l.seq, l.code, l.date, l.qty, "
+	"l.price, l.status, l.item, l.allowed_qty, l.allowed_price, l.billed, l.rejected, l.self_pay, "
+	"l.over_cap, l.first_pay, l.in_policy, json(coalesce((SELECT json_group_array(json_array(r.code, "
+	"r.value)) FROM reason r WHERE r.claim = l.claim AND r.line = l.ord), '[]'))) AS j "
+	"FROM line l ORDER BY l.claim, l.ord;"
+	"UPDATE claim SET lines = (SELECT json_group_array(json(o.j)) FROM temp.old o "
+	"WHERE o.claim = claim.id) WHERE id IN (SELECT claim FROM temp.old);"
+	"DROP VIEW rejected_lines; DROP VIEW reason; DROP VIEW line;"
+	"CREATE VIEW line AS SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord, j.value ->> 0 AS seq, "
+	"j.value ->> 1 AS code, j.value ->> 2 AS date, j.value ->> 3 AS qty, j.value ->> 4 AS price, "
+	"j.value ->> 5 AS status, j.value ->> 6 AS item, j.value ->> 7 AS allowed_qty, "
+	"j.value ->> 8 AS allowed_price, j.value ->> 9 AS billed, j.value ->> 10 AS rejected, "
+	"j.value ->> 11 AS self_pay, j.value ->> 12 AS over_cap, j.value ->> 13 AS first_pay, "
+	"j.value ->> 14 AS in_policy FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL;"
+	"CREATE VIEW reason AS SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord, NULL AS line, "
+	"j.value ->> 0 AS code, j.value ->> 1 AS value FROM claim c, json_each(c.reasons) j "
+	"WHERE c.reasons IS NOT NULL UNION ALL SELECT c.id, 1000000 * (CAST(l.key AS INTEGER) + 1) + "
+	"CAST(r.key AS INTEGER), CAST(l.key AS INTEGER), r.value ->> 0, r.value ->> 1 FROM claim c, "
+	"json_each(c.lines) l, json_each(l.value, '$[15]') r WHERE c.lines IS NOT NULL;"
+	"UPDATE meta SET value = '5' WHERE key = 'schema_version';";
+
+/* Each batch's remittance as `adjudicator remittance` re-emits it. */
+static char *
+reemit_all(void)
+{
+	char *ids = query("SELECT group_concat(batch_id, ' ') FROM (SELECT batch_id FROM batch ORDER BY id)");
+	size_t cap = 1, n = 0;
+	char *all = calloc(1, 1);
+	for (char *id = strtok(ids, " "); id; id = strtok(NULL, " ")) {
+		char *out = NULL;
+		cr_assert_eq(t_run(&out, NULL, (const char *const[]){BIN, "remittance", id, "--db", db, NULL}), 0);
+		size_t k = strlen(out);
+		all = realloc(all, cap += k);
+		memcpy(all + n, out, k + 1);
+		n += k;
+		free(out);
+	}
+	free(ids);
+	return all;
+}
+
+Test(upgrade, a_version_5_ledger_is_refused_then_upgraded_by_init_and_reads_the_same, .timeout = 300)
+{
+	for (int i = 1; i <= 16; i++) {
+		char glob[64];
+		snprintf(glob, sizeof glob, "%02d-", i);
+		char cmd[8400], *out = NULL;
+		snprintf(cmd, sizeof cmd, "ls %s/%s*.xml", SAMPLES, glob);
+		FILE *p = popen(cmd, "r");
+		cr_assert_not_null(p);
+		char path[4200] = "";
+		cr_assert_not_null(fgets(path, sizeof path, p));
+		pclose(p);
+		path[strcspn(path, "\n")] = '\0';
+		t_run(&out, NULL, (const char *const[]){BIN, "adjudicate", path, "--db", db, "-o", "/dev/null", NULL});
+		free(out);
+	}
+	/* lines of several forms: the seven elements of a plain line, cut after
+	 * the reasons (a cap or a first payment), after self-pay, after
+	 * allowed_qty, and all sixteen */
+	char *forms = query("SELECT group_concat(n, ',') FROM (SELECT DISTINCT json_array_length(j.value) AS n "
+	                    "FROM claim c, json_each(c.lines) j ORDER BY n)");
+	cr_expect_str_eq(forms, "7,11,14,15,16");
+	free(forms);
+
+	char *lines6 = query("SELECT group_concat(id || ':' || lines, char(10)) FROM claim");
+	char *lines = query(LINES_DUMP), *reasons = query(REASONS_DUMP);
+	char *remit = reemit_all();
+	cr_assert(strlen(lines) > 1000 && strlen(reasons) > 1000 && strlen(remit) > 10000);
+
+	exec(to_v5);
+	char *lines5 = query("SELECT group_concat(id || ':' || lines, char(10)) FROM claim");
+	cr_assert(strcmp(lines5, lines6) != 0, "the version-5 lines differ from version 6's");
+	char *v5lines = query(LINES_DUMP);
+	cr_expect_str_eq(v5lines, lines, "the version-5 file reads as the version-6 one did");
+
+	/* refused until upgraded */
+	char *err = NULL;
+	int rc = t_run(NULL, &err, (const char *const[]){BIN, "report", "rejections", "--db", db, NULL});
+	cr_expect_eq(rc, 74);
+	cr_expect(strstr(err, "schema version 5: `adjudicator init` upgrades it to version 6") != NULL, "%s", err);
+	free(err);
+
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "init", "--db", db, NULL}), 0);
+	char *version = query("SELECT value FROM meta WHERE key = 'schema_version'");
+	cr_expect_str_eq(version, "6");
+	char *after = query("SELECT group_concat(id || ':' || lines, char(10)) FROM claim");
+	cr_expect_str_eq(after, lines6, "the upgrade writes each line as adjudication does");
+	char *lines_after = query(LINES_DUMP), *reasons_after = query(REASONS_DUMP);
+	cr_expect_str_eq(lines_after, lines);
+	cr_expect_str_eq(reasons_after, reasons);
+	char *remit_after = reemit_all();
+	cr_expect_str_eq(remit_after, remit);
+	char *check = query("PRAGMA integrity_check");
+	cr_expect_str_eq(check, "ok");
+	/* a second init changes nothing */
+	unsigned long long sum = t_db_sum(db);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "init", "--db", db, NULL}), 0);
+	cr_expect_eq(t_db_sum(db), sum);
+
+	free(check);
+	free(remit_after);
+	free(lines_after);
+	free(reasons_after);
+	free(after);
+	free(version);
+	free(v5lines);
+	free(lines5);
+	free(remit);
+	free(lines);
+	free(reasons);
+	free(lines6);
+}

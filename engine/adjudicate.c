@@ -991,14 +991,18 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 	if ((rc = adj_registry_generation(db, &generation)) ||
 	    (rc = adj_ledger_batch_finish(E.ledger, E.batch_row, (size_t)E.totals.claims,
 	                                  realpath(path, real) ? real : path, E.size,
-	                                  adj_intake_fingerprint(), generation)) ||
-	    (rc = adj_remit_end(E.remit, &E.totals)))
+	                                  adj_intake_fingerprint(), generation)))
 		goto done;
-	rc = adj_remit_close(E.remit);
+	/* the writer thread may find a failed write only now, in the last
+	 * buffers or at the fsync: its errno names the cause */
+	int werr;
+	int end = adj_remit_end(E.remit, &E.totals);
+	rc = adj_remit_close(E.remit, &werr);
 	E.remit = NULL;
-	if (rc) {
+	if (rc || end) {
+		rc = ADJ_EIO;
 		adj_diags_add(diags, opts->output ? opts->output : "remittance", 0, "",
-		              "writing the remittance failed");
+		              "cannot write the remittance: %s", strerror(werr ? werr : EIO));
 		goto done;
 	}
 	if (opts->dry_run) {

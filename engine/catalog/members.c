@@ -288,7 +288,8 @@ adj_members_load(adj_catalog_summary *summary, adj_db *db, const adj_policy *pol
 		c.generation++;
 		c.was_empty = before == 0;
 		/* member_row binds ?1 .. ?14 to each statement, which uses those it
-		 * needs (binding a number past a statement's last is a no-op) */
+		 * needs (find's last is ?13: binding ?14 there returns SQLITE_RANGE,
+		 * which is ignored) */
 		rc = adj_db_prepare(
 			db, &c.find,
 			"SELECT (name, scheme, category, enrolled_from, enrolled_to, paid_through, "

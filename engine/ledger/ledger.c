@@ -1275,7 +1275,7 @@ adj_ledger_upgrade_lines(adj_db *db)
 		rc = adj_db_prepare(db, &ins, "INSERT INTO temp.lines6(id, lines) VALUES (?, ?)");
 	int64_t cur = 0;
 	bool open = false;
-	int s;
+	int s = SQLITE_DONE;
 	while (!rc && (s = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(q, 0);
 		if (open && id != cur && (rc = upgrade_flush(db, ins, cur, &b)))
@@ -1288,7 +1288,11 @@ adj_ledger_upgrade_lines(adj_db *db)
 			}
 			*p++ = '[';
 			jb_end(&b, p);
-		} else if ((p = jb_room(&b, 1))) {
+		} else {
+			if (!(p = jb_room(&b, 1))) {
+				rc = ADJ_ENOMEM;
+				break;
+			}
 			*p++ = ',';
 			jb_end(&b, p);
 		}

@@ -190,12 +190,17 @@ adj_remittance(adj_db *db, const char *batch_id, const char *hospital, const cha
 		              strerror(errno));
 		return ADJ_ECANTCREATE;
 	}
+	int werr = 0; /* the errno of a failed write of the remittance */
 	if ((rc = adj_db_exec(db, "BEGIN")) == 0) { /* one consistent read */
 		if ((rc = adj_remit_open(&r, out.fd)) == 0 &&
 		    (rc = adj_remit_begin(r, batch_id, hosp, when)) == 0 &&
-		    (rc = write_claims(db, r, batch, &totals)) == 0 && (rc = adj_remit_end(r, &totals)) == 0) {
-			rc = adj_remit_close(r);
+		    (rc = write_claims(db, r, batch, &totals)) == 0) {
+			int end = adj_remit_end(r, &totals);
+			rc = adj_remit_close(r, &werr);
+			rc = rc ? rc : end;
 			r = NULL;
+		} else if (r && adj_remit_errno(r)) {
+			werr = adj_remit_errno(r);
 		}
 		adj_db_exec(db, "COMMIT");
 	}
@@ -206,6 +211,9 @@ adj_remittance(adj_db *db, const char *batch_id, const char *hospital, const cha
 			              strerror(errno));
 			rc = output ? ADJ_ECANTCREATE : ADJ_EIO;
 		}
+	} else if (rc == ADJ_EIO && werr) {
+		adj_diags_add(diags, output ? output : "remittance", 0, "",
+		              "cannot write the remittance: %s", strerror(werr));
 	} else if (rc == ADJ_EIO) {
 		adj_diags_add(diags, "remittance", 0, "", "%s", adj_db_errmsg(db));
 	}

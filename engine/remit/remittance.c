@@ -538,7 +538,7 @@ adj_remit_end(adj_remit *r, const adj_totals *t)
 }
 
 int
-adj_remit_close(adj_remit *r)
+adj_remit_close(adj_remit *r, int *err)
 {
 	drain(r);
 	stop_thread(r);
@@ -547,6 +547,8 @@ adj_remit_close(adj_remit *r)
 		r->failed = 1;
 	}
 	int failed = r->failed;
+	if (err)
+		*err = failed ? (r->err ? r->err : EIO) : 0;
 	free_bufs(r);
 	return failed ? ADJ_EIO : 0;
 }

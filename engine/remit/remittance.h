@@ -60,8 +60,10 @@ int adj_remit_view_write(adj_remit *r, const adj_remit_view *v);
 
 int adj_remit_end(adj_remit *r, const adj_totals *t);
 
-/* Flush, fsync and close; returns ADJ_EIO when anything failed on the way. */
-int adj_remit_close(adj_remit *r);
+/* Flush (waiting for the writer thread), fsync and free the writer; returns
+ * ADJ_EIO when anything failed on the way, with the errno of the first
+ * failure in *err (when err is not NULL; 0 when nothing failed). */
+int adj_remit_close(adj_remit *r, int *err);
 
 /* The errno of the first failed write (0 when none failed). */
 int adj_remit_errno(const adj_remit *r);

@@ -174,6 +174,56 @@ Test(batch, a_remittance_write_failing_midway_stops_the_batch_and_records_nothin
 	free(b);
 }
 
+/* Run argv with the file-size limit at `limit` bytes (SIGXFSZ ignored, so a
+ * write past it fails with EFBIG). */
+static int
+run_limited(rlim_t limit, char **err, const char *const *argv)
+{
+	struct rlimit old, lim;
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = limit;
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	int rc = t_run(NULL, err, argv);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	return rc;
+}
+
+/* A write failing in the last buffers, found by the writer thread only when
+ * the remittance is closed, still names its cause; so does a failed
+ * re-emission. */
+Test(batch, a_remittance_write_failing_at_the_end_names_the_cause, .timeout = 300)
+{
+	char *b = write_batch("late.xml", "L1", 10000, "");
+	char out[4300], *err = NULL;
+	snprintf(out, sizeof out, "%s/late-dry.xml", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, "--dry-run", NULL}), 0);
+	size_t size = 0;
+	free(t_read(out, &size));
+	cr_assert(size > (1u << 20), "remittance of %zu bytes", size);
+	unsigned long long before = db_state();
+	snprintf(out, sizeof out, "%s/remit-late.xml", tmp);
+	int rc = run_limited(size - 512, &err, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, NULL});
+	cr_expect_eq(rc, 74, "exit %d: %s", rc, err);
+	cr_expect(strstr(err, "remit-late.xml: cannot write the remittance: File too large") != NULL, "%s", err);
+	cr_expect_eq(access(out, F_OK), -1, "no remittance");
+	cr_expect_eq(db_state(), before, "the database changed");
+	free(err);
+	err = NULL;
+	/* recorded for real, then re-emitted into too small a file */
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", b, "--db", db, "-o", out, NULL}), 0);
+	char again[4300];
+	snprintf(again, sizeof again, "%s/again.xml", tmp);
+	rc = run_limited(size / 2, &err, (const char *const[]){BIN, "remittance", "L1", "--db", db, "-o", again, NULL});
+	cr_expect_eq(rc, 74, "exit %d: %s", rc, err);
+	cr_expect(strstr(err, "again.xml: cannot write the remittance: File too large") != NULL, "%s", err);
+	cr_expect_eq(access(again, F_OK), -1, "no re-emitted remittance");
+	free(err);
+	free(b);
+}
+
 Test(batch, dry_run_writes_the_remittance_and_records_nothing)
 {
 	char *b = write_batch("b.xml", "D1", 30, "");

@@ -160,6 +160,32 @@ category_known(const mctx *c, const char *scheme, const char *category)
 	return false;
 }
 
+/* A member's values as ?1 .. ?14, the numbering of the look-up, the insert
+ * and the update alike (each uses those it needs; binding a number a
+ * statement does not have returns SQLITE_RANGE, which is ignored). */
+static void
+bind_member(sqlite3_stmt *u, const adj_csv_row *row, const adj_rid *rid, int64_t generation)
+{
+	/* the birth date is digits 7-14 of the id, validated by the caller */
+	const char *id = rid->id;
+	char sex[2] = {rid->sex, '\0'};
+	char birth[ADJ_DATE_TEXT] = {id[6], id[7], id[8], id[9], '-', id[10], id[11], '-', id[12], id[13], '\0'};
+	sqlite3_bind_text(u, 1, id, ADJ_RID_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(u, 2, row->field[M_NAME], (int)row->len[M_NAME], SQLITE_STATIC);
+	sqlite3_bind_text(u, 3, row->field[M_SCHEME], (int)row->len[M_SCHEME], SQLITE_STATIC);
+	sqlite3_bind_text(u, 4, row->field[M_CATEGORY], (int)row->len[M_CATEGORY], SQLITE_STATIC);
+	sqlite3_bind_text(u, 5, sex, 1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u, 6, birth, 10, SQLITE_TRANSIENT);
+	bind_field_date(u, 7, row, M_ENROLLED_FROM);
+	bind_field_date(u, 8, row, M_ENROLLED_TO);
+	bind_field_date(u, 9, row, M_PAID_THROUGH);
+	bind_field_date(u, 10, row, M_RELIEF_FROM);
+	bind_field_date(u, 11, row, M_RELIEF_TO);
+	bind_field_date(u, 12, row, M_ASSIST_FROM);
+	bind_field_date(u, 13, row, M_ASSIST_TO);
+	sqlite3_bind_int64(u, 14, generation);
+}
+
 static int
 member_row(void *vc, const adj_csv_row *row)
 {
@@ -202,33 +228,14 @@ member_row(void *vc, const adj_csv_row *row)
 	if (f.errors || !c->find)
 		return 0;
 
-	/* the same parameters ?1 .. ?14 for the three statements */
-	char sex[2] = {rid.sex, '\0'};
-	/* the birth date is digits 7-14 of the id, validated above */
-	char birth[ADJ_DATE_TEXT] = {rid.id[6], rid.id[7], rid.id[8], rid.id[9], '-', rid.id[10],
-	                             rid.id[11], '-', rid.id[12], rid.id[13], '\0'};
-	sqlite3_stmt *const all[] = {c->find, c->insert, c->update};
-	for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
-		sqlite3_stmt *u = all[k];
-		sqlite3_bind_text(u, 1, rid.id, ADJ_RID_LEN, SQLITE_STATIC);
-		sqlite3_bind_text(u, 2, row->field[M_NAME], (int)row->len[M_NAME], SQLITE_STATIC);
-		sqlite3_bind_text(u, 3, row->field[M_SCHEME], (int)row->len[M_SCHEME], SQLITE_STATIC);
-		sqlite3_bind_text(u, 4, row->field[M_CATEGORY], (int)row->len[M_CATEGORY], SQLITE_STATIC);
-		sqlite3_bind_text(u, 5, sex, 1, SQLITE_STATIC);
-		sqlite3_bind_text(u, 6, birth, 10, SQLITE_STATIC);
-		bind_field_date(u, 7, row, M_ENROLLED_FROM);
-		bind_field_date(u, 8, row, M_ENROLLED_TO);
-		bind_field_date(u, 9, row, M_PAID_THROUGH);
-		bind_field_date(u, 10, row, M_RELIEF_FROM);
-		bind_field_date(u, 11, row, M_RELIEF_TO);
-		bind_field_date(u, 12, row, M_ASSIST_FROM);
-		bind_field_date(u, 13, row, M_ASSIST_TO);
-		sqlite3_bind_int64(u, 14, c->generation);
-	}
 	/* a row: 1 when it differs, 0 when the same; none: a new member (into
 	 * an empty registry every member is new: ids twice in the file are
 	 * refused above) */
-	int s = c->was_empty ? SQLITE_DONE : sqlite3_step(c->find);
+	int s = SQLITE_DONE;
+	if (!c->was_empty) {
+		bind_member(c->find, row, &rid, c->generation);
+		s = sqlite3_step(c->find);
+	}
 	bool known = s == SQLITE_ROW, differs = known && sqlite3_column_int(c->find, 0);
 	sqlite3_reset(c->find);
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
@@ -236,6 +243,7 @@ member_row(void *vc, const adj_csv_row *row)
 	if (known && !differs)
 		return 0;
 	sqlite3_stmt *w = known ? c->update : c->insert;
+	bind_member(w, row, &rid, c->generation);
 	s = sqlite3_step(w);
 	sqlite3_reset(w);
 	if (s != SQLITE_DONE)
@@ -287,9 +295,7 @@ adj_members_load(adj_catalog_summary *summary, adj_db *db, const adj_policy *pol
 			return rc;
 		c.generation++;
 		c.was_empty = before == 0;
-		/* member_row binds ?1 .. ?14 to each statement, which uses those it
-		 * needs (find's last is ?13: binding ?14 there returns SQLITE_RANGE,
-		 * which is ignored) */
+		/* the three number their parameters as bind_member does */
 		rc = adj_db_prepare(
 			db, &c.find,
 			"SELECT (name, scheme, category, enrolled_from, enrolled_to, paid_through, "

@@ -221,3 +221,27 @@ t_db_sum(const char *db)
 	sqlite3_close(s);
 	return t_file_sum(db);
 }
+
+char *
+t_db_text(const char *db, const char *sql)
+{
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(s));
+	const unsigned char *v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+	char *out = strdup(v ? (const char *)v : "");
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	return out;
+}
+
+void
+t_db_exec(const char *db, const char *sql)
+{
+	sqlite3 *s;
+	char *msg = NULL;
+	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(s, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
+	sqlite3_close(s);
+}

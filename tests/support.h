@@ -38,4 +38,11 @@ unsigned long long t_file_sum(const char *path);
  * first, so that equal content gives an equal sum. */
 unsigned long long t_db_sum(const char *db);
 
+/* The first column of the first row sql gives in the database at db, as
+ * text (malloc'ed; "" when no row or NULL). */
+char *t_db_text(const char *db, const char *sql);
+
+/* Run sql (statements, no results) in the database at db. */
+void t_db_exec(const char *db, const char *sql);
+
 #endif

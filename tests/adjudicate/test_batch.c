@@ -91,15 +91,7 @@ db_state(void)
 static char *
 text_of(const char *sql)
 {
-	sqlite3 *s;
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
-	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-	char *v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(s);
-	return v;
+	return t_db_text(db, sql);
 }
 
 static long

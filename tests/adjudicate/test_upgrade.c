@@ -10,7 +10,6 @@
  * the adjudicating writer does, byte for byte.
  */
 #include <criterion/criterion.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,30 +40,10 @@ teardown(void)
 
 TestSuite(upgrade, .init = setup, .fini = teardown);
 
-/* The first column of the first row of sql, as text ("" for none). */
 static char *
 query(const char *sql)
 {
-	sqlite3 *s;
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(s));
-	char *v = strdup(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
-	                     ? (const char *)sqlite3_column_text(st, 0)
-	                     : "");
-	sqlite3_finalize(st);
-	sqlite3_close(s);
-	return v;
-}
-
-static void
-exec(const char *sql)
-{
-	sqlite3 *s;
-	char *msg = NULL;
-	cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(s, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
-	sqlite3_close(s);
+	return t_db_text(db, sql);
 }
 
 /* Every row of the views `line` and `reason`, with the type of each value. */
@@ -150,7 +129,7 @@ Test(upgrade, a_version_5_ledger_is_refused_then_upgraded_by_init_and_reads_the_
 	char *remit = reemit_all();
 	cr_assert(strlen(lines) > 1000 && strlen(reasons) > 1000 && strlen(remit) > 10000);
 
-	exec(to_v5);
+	t_db_exec(db, to_v5);
 	char *lines5 = query("SELECT group_concat(id || ':' || lines, char(10)) FROM claim");
 	cr_assert(strcmp(lines5, lines6) != 0, "the version-5 lines differ from version 6's");
 	char *v5lines = query(LINES_DUMP);

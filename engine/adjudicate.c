@@ -996,11 +996,10 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 	/* the writer thread may find a failed write only now, in the last
 	 * buffers or at the fsync: its errno names the cause */
 	int werr;
-	int end = adj_remit_end(E.remit, &E.totals);
+	adj_remit_end(E.remit, &E.totals);
 	rc = adj_remit_close(E.remit, &werr);
 	E.remit = NULL;
-	if (rc || end) {
-		rc = ADJ_EIO;
+	if (rc) {
 		adj_diags_add(diags, opts->output ? opts->output : "remittance", 0, "",
 		              "cannot write the remittance: %s", strerror(werr ? werr : EIO));
 		goto done;

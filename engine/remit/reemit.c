@@ -195,9 +195,8 @@ adj_remittance(adj_db *db, const char *batch_id, const char *hospital, const cha
 		if ((rc = adj_remit_open(&r, out.fd)) == 0 &&
 		    (rc = adj_remit_begin(r, batch_id, hosp, when)) == 0 &&
 		    (rc = write_claims(db, r, batch, &totals)) == 0) {
-			int end = adj_remit_end(r, &totals);
+			adj_remit_end(r, &totals);
 			rc = adj_remit_close(r, &werr);
-			rc = rc ? rc : end;
 			r = NULL;
 		} else if (r && adj_remit_errno(r)) {
 			werr = adj_remit_errno(r);

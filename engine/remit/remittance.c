@@ -520,7 +520,7 @@ adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided)
 	return r->failed ? ADJ_EIO : 0;
 }
 
-int
+void
 adj_remit_end(adj_remit *r, const adj_totals *t)
 {
 	start(r, "totals");
@@ -534,7 +534,6 @@ adj_remit_end(adj_remit *r, const adj_totals *t)
 	write_amounts(r, t->amt);
 	end(r);
 	end(r); /* </remittance> */
-	return r->failed ? ADJ_EIO : 0;
 }
 
 int

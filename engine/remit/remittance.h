@@ -58,7 +58,9 @@ int adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided
 /* One claim, from its view. */
 int adj_remit_view_write(adj_remit *r, const adj_remit_view *v);
 
-int adj_remit_end(adj_remit *r, const adj_totals *t);
+/* The totals and the end of the document. A failed write, here or before,
+ * is reported by adj_remit_close. */
+void adj_remit_end(adj_remit *r, const adj_totals *t);
 
 /* Flush (waiting for the writer thread), fsync and free the writer; returns
  * ADJ_EIO when anything failed on the way, with the errno of the first

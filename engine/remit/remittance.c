@@ -20,7 +20,6 @@
 #include "util/num.h"
 
 #define REMIT_NS "urn:adjudicator:remittance:1"
-#define OUT_BUF (1024 * 1024)
 #define MAX_DEPTH 8
 
 /*
@@ -31,28 +30,44 @@
  * the bytes are the same, at a fifth of the cost (the writer was a third of
  * a batch's time).
  *
- * The text is formatted into one of NBUF buffers of OUT_BUF bytes; a full
- * buffer goes to a thread of the writer's own that write(2)s it while the
- * next one fills. A remittance is about twice the size of its batch, and
- * copying it into the page cache and starting its writeback was a fifth of
- * the adjudicating thread's time; on two cores that thread was the slower
- * of the two, the parser's thread and this one share the other core.
- * Without the thread (pthread_create failed) the buffers are written in
- * place. Every WRITEBACK bytes the kernel is asked to start writing the file
- * out, so that the fsync at the end has little left to wait for.
+ * Two stages. The calling thread (the engine's) only records what is to be
+ * written: each claim head, item, claim end, the document's start and its
+ * totals, as a compact binary record (strings with their lengths, amounts
+ * as integers) into one of NBUF buffers of BUF bytes. A full buffer goes to
+ * a thread of the writer's own, which formats its records as XML into an
+ * output buffer and write(2)s it while the next one fills. A remittance is
+ * about twice the size of its batch; formatting it was a sixth of the engine
+ * thread's instructions and copying it into the page cache another share of
+ * its time, on two cores where the engine thread is the slowest of the
+ * three (the parse thread and this one share the other core). A record is
+ * about a third of the XML it becomes. Without the thread (pthread_create
+ * failed) each full buffer is formatted and written in place: one
+ * formatter for both ways, and for `adjudicator remittance`, so the bytes
+ * are the same. Every WRITEBACK bytes the kernel is asked to start writing
+ * the file out, so that the fsync at the end has little left to wait for.
  */
+#define BUF (1024 * 1024)
 #define WRITEBACK (8u << 20)
 #define NBUF 4
 
-struct adj_remit {
-	int fd;
-	char *buf; /* the buffer being filled: bufs[fill] */
+enum { REC_BEGIN = 1, REC_HEAD, REC_ITEM, REC_CLAIM_END, REC_END };
+
+/* The XML side: what the formatter writes into, and its element stack. */
+typedef struct fmt {
+	char *buf;
 	size_t n;
-	int fill;
 	int depth;
 	bool open_tag; /* a start tag waits for ">" or "/>" */
 	const char *stack[MAX_DEPTH];
+} fmt;
+
+struct adj_remit {
+	int fd;
+	char *buf; /* the record buffer being filled: bufs[fill] */
+	size_t n;
+	int fill;
 	char *bufs[NBUF];
+	fmt out; /* used by the writing thread (or in place without one) */
 	/* Shared with the writing thread, under mu. Buffers are handed over in
 	 * ring order: queued[] are the lengths of those after `fill` waiting to
 	 * be written (head the oldest); busy their count. */
@@ -91,6 +106,373 @@ write_out(adj_remit *r, const char *s, size_t n)
 	}
 }
 
+/* ---- the formatter: records in, XML out ---------------------------------- */
+
+/* Write n bytes that do not fit in the output buffer's free space. */
+static void
+put_slow(adj_remit *r, const char *s, size_t n)
+{
+	fmt *f = &r->out;
+	while (n) {
+		if (f->n == BUF) {
+			write_out(r, f->buf, f->n);
+			f->n = 0;
+		}
+		size_t k = BUF - f->n < n ? BUF - f->n : n;
+		memcpy(f->buf + f->n, s, k);
+		f->n += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static inline void
+put(adj_remit *r, const char *s, size_t n)
+{
+	fmt *f = &r->out;
+	if (f->n + n > BUF) {
+		put_slow(r, s, n);
+		return;
+	}
+	memcpy(f->buf + f->n, s, n);
+	f->n += n;
+}
+
+static void
+puts_(adj_remit *r, const char *s)
+{
+	put(r, s, strlen(s));
+}
+
+static void
+indent(adj_remit *r)
+{
+	static const char spaces[] = "                ";
+	put(r, spaces, 2 * (size_t)r->out.depth);
+}
+
+static void
+start(adj_remit *r, const char *name)
+{
+	fmt *f = &r->out;
+	if (f->open_tag)
+		put(r, ">\n", 2);
+	indent(r);
+	put(r, "<", 1);
+	puts_(r, name);
+	f->open_tag = true;
+	if (f->depth < MAX_DEPTH)
+		f->stack[f->depth] = name;
+	f->depth++;
+}
+
+static void
+end(adj_remit *r)
+{
+	fmt *f = &r->out;
+	f->depth--;
+	if (f->open_tag) {
+		put(r, "/>\n", 3);
+		f->open_tag = false;
+		return;
+	}
+	indent(r);
+	put(r, "</", 2);
+	puts_(r, f->stack[f->depth]);
+	put(r, ">\n", 2);
+}
+
+/* The bytes an attribute value escapes, and how. */
+static const char *const escape[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+	['\n'] = "&#10;", ['\r'] = "&#13;", ['\t'] = "&#9;",
+};
+
+/* A string of a record: its bytes and length. */
+typedef struct str {
+	const char *s;
+	size_t n;
+} str;
+
+static void
+attr(adj_remit *r, const char *name, str v)
+{
+	put(r, " ", 1);
+	puts_(r, name);
+	put(r, "=\"", 2);
+	const unsigned char *run = (const unsigned char *)v.s, *p = run, *e = run + v.n;
+	for (;; p++) {
+		while (p < e && !escape[*p])
+			p++;
+		put(r, (const char *)run, (size_t)(p - run));
+		if (p == e)
+			break;
+		puts_(r, escape[*p]);
+		run = p + 1;
+	}
+	put(r, "\"", 1);
+}
+
+static void
+attr_z(adj_remit *r, const char *name, const char *value)
+{
+	attr(r, name, (str){value, strlen(value)});
+}
+
+/* An amount: nothing in it to escape, so it is written as formatted. */
+static void
+attr_fen(adj_remit *r, const char *name, adj_fen v)
+{
+	char b[ADJ_FEN_TEXT + 2];
+	b[0] = '"';
+	size_t n = adj_fen_format(v, b + 1) + 1;
+	b[n++] = '"';
+	put(r, " ", 1);
+	puts_(r, name);
+	put(r, "=", 1);
+	put(r, b, n);
+}
+
+static void
+attr_long(adj_remit *r, const char *name, int64_t v)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%lld", (long long)v);
+	attr_z(r, name, b);
+}
+
+static void
+write_amounts(adj_remit *r, const adj_fen *amt)
+{
+	start(r, "amounts");
+	for (int i = 0; i < ADJ_AMT_COUNT; i++)
+		attr_fen(r, adj_amount_attr[i], amt[i]);
+	end(r);
+}
+
+/* Escape value into buf (size n) as attr would write it; false if too long. */
+static bool
+escape_into(char *buf, size_t n, const char *value)
+{
+	size_t at = 0;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		const char *e = escape[*p];
+		size_t k = e ? strlen(e) : 1;
+		if (at + k + 1 > n)
+			return false;
+		if (e)
+			memcpy(buf + at, e, k);
+		else
+			buf[at] = (char)*p;
+		at += k;
+	}
+	buf[at] = '\0';
+	return true;
+}
+
+/* ' message="中文 (English)"' for each reason, escaped, made once (all of
+ * them by adj_remit_open, before the writing thread starts). */
+static const char *
+reason_message_attr(int k)
+{
+	static char *messages[ADJ_R_COUNT];
+	if (k < 0 || k >= ADJ_R_COUNT)
+		return " message=\"\"";
+	if (!messages[k]) {
+		size_t n = strlen(adj_reasons[k].zh) + strlen(adj_reasons[k].en) + 4;
+		char *m = malloc(n);
+		size_t en = 6 * n + 16;
+		char *e = malloc(en);
+		if (!m || !e) {
+			free(m), free(e);
+			return NULL;
+		}
+		snprintf(m, n, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
+		memcpy(e, " message=\"", 10);
+		if (!escape_into(e + 10, en - 11, m)) {
+			free(m), free(e);
+			return NULL;
+		}
+		size_t elen = strlen(e);
+		memcpy(e + elen, "\"", 2);
+		free(m);
+		messages[k] = e;
+	}
+	return messages[k];
+}
+
+/* Reading a record: fields in the order they were put. */
+typedef struct rd {
+	const char *p;
+} rd;
+
+static inline uint8_t
+rd_u8(rd *d)
+{
+	return (uint8_t)*d->p++;
+}
+
+static inline uint32_t
+rd_u32(rd *d)
+{
+	uint32_t v;
+	memcpy(&v, d->p, sizeof v);
+	d->p += sizeof v;
+	return v;
+}
+
+static inline int64_t
+rd_i64(rd *d)
+{
+	int64_t v;
+	memcpy(&v, d->p, sizeof v);
+	d->p += sizeof v;
+	return v;
+}
+
+static inline str
+rd_str(rd *d)
+{
+	str v;
+	v.n = rd_u32(d);
+	v.s = d->p;
+	d->p += v.n;
+	return v;
+}
+
+/* A reason: the registry index (or -1 and the code as given), the value. */
+static void
+fmt_reasons(adj_remit *r, rd *d)
+{
+	uint32_t n = rd_u32(d);
+	for (uint32_t i = 0; i < n; i++) {
+		int k = (int)rd_u32(d) - 1;
+		str code;
+		char z[64];
+		if (k < 0) {
+			code = rd_str(d);
+			size_t m = code.n < sizeof z - 1 ? code.n : sizeof z - 1;
+			memcpy(z, code.s, m);
+			z[m] = '\0';
+			k = adj_reason_find(z);
+		} else {
+			code = (str){adj_reasons[k].code, strlen(adj_reasons[k].code)};
+		}
+		str value = rd_str(d);
+		start(r, "reason");
+		attr(r, "code", code);
+		const char *m = k >= 0 ? reason_message_attr(k) : " message=\"\"";
+		if (m) {
+			puts_(r, m);
+		} else { /* out of memory: the same bytes, the slow way */
+			char plain[512];
+			snprintf(plain, sizeof plain, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
+			attr_z(r, "message", plain);
+		}
+		attr(r, "value", value);
+		end(r);
+	}
+}
+
+static const struct {
+	const char *text;
+	size_t n;
+} item_amount_open[6] = {
+	{" billed=\"", 9}, {" rejected=\"", 11}, {" self-pay=\"", 11},
+	{" over-cap=\"", 11}, {" first-pay=\"", 12}, {" in-policy=\"", 12},
+};
+
+static void
+fmt_item(adj_remit *r, rd *d)
+{
+	char b[6 * (12 + ADJ_FEN_TEXT + 1)];
+	size_t n = 0;
+
+	start(r, "item");
+	attr(r, "seq", rd_str(d));
+	attr(r, "status", rd_str(d));
+	for (int k = 0; k < 6; k++) {
+		memcpy(b + n, item_amount_open[k].text, item_amount_open[k].n);
+		n += item_amount_open[k].n;
+		n += adj_fen_format(rd_i64(d), b + n);
+		b[n++] = '"';
+	}
+	put(r, b, n);
+	fmt_reasons(r, d);
+	end(r);
+}
+
+static void
+fmt_head(adj_remit *r, rd *d)
+{
+	adj_fen amt[ADJ_AMT_COUNT];
+	start(r, "claim");
+	attr(r, "id", rd_str(d));
+	attr(r, "member", rd_str(d));
+	attr(r, "status", rd_str(d));
+	attr(r, "method", rd_str(d));
+	if (rd_u8(d))
+		attr(r, "voids", rd_str(d));
+	for (int i = 0; i < ADJ_AMT_COUNT; i++)
+		amt[i] = rd_i64(d);
+	write_amounts(r, amt);
+	fmt_reasons(r, d);
+}
+
+static void
+fmt_begin(adj_remit *r, rd *d)
+{
+	puts_(r, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	start(r, "remittance");
+	attr_z(r, "xmlns", REMIT_NS);
+	attr(r, "batch", rd_str(d));
+	attr(r, "hospital", rd_str(d));
+	attr(r, "adjudicated", rd_str(d));
+}
+
+static void
+fmt_end(adj_remit *r, rd *d)
+{
+	static const char *const counts[5] = {"claims", "accepted", "adjusted", "rejected", "voided"};
+	adj_fen amt[ADJ_AMT_COUNT];
+	start(r, "totals");
+	start(r, "counts");
+	for (int i = 0; i < 5; i++)
+		attr_long(r, counts[i], rd_i64(d));
+	end(r);
+	for (int i = 0; i < ADJ_AMT_COUNT; i++)
+		amt[i] = rd_i64(d);
+	write_amounts(r, amt);
+	end(r);
+	end(r); /* </remittance> */
+}
+
+/* Format the n bytes of records at s and write the XML out. */
+static void
+format_out(adj_remit *r, const char *s, size_t n)
+{
+	rd d = {s};
+	while (d.p < s + n && !atomic_load(&r->failed)) {
+		switch (rd_u8(&d)) {
+		case REC_BEGIN: fmt_begin(r, &d); break;
+		case REC_HEAD: fmt_head(r, &d); break;
+		case REC_ITEM: fmt_item(r, &d); break;
+		case REC_CLAIM_END: end(r); break;
+		case REC_END: fmt_end(r, &d); break;
+		default: /* cannot happen: the records are ours */
+			r->err = EINVAL;
+			atomic_store(&r->failed, 1);
+			return;
+		}
+	}
+	if (r->out.n) {
+		write_out(r, r->out.buf, r->out.n);
+		r->out.n = 0;
+	}
+}
+
+/* ---- the two threads ------------------------------------------------------ */
+
 static void *
 writer_thread(void *arg)
 {
@@ -104,7 +486,7 @@ writer_thread(void *arg)
 		int b = r->head;
 		size_t n = r->queued[b];
 		pthread_mutex_unlock(&r->mu);
-		write_out(r, r->bufs[b], n);
+		format_out(r, r->bufs[b], n);
 		pthread_mutex_lock(&r->mu);
 		r->head = (b + 1) % NBUF;
 		r->busy--;
@@ -122,7 +504,7 @@ flush_buf(adj_remit *r)
 	if (!r->n)
 		return;
 	if (!r->threaded) {
-		write_out(r, r->buf, r->n);
+		format_out(r, r->buf, r->n);
 		r->n = 0;
 		return;
 	}
@@ -153,36 +535,131 @@ drain(adj_remit *r)
 	pthread_mutex_unlock(&r->mu);
 }
 
-/* Write n bytes that do not fit in the buffer's free space. */
-static void
-put_slow(adj_remit *r, const char *s, size_t n)
-{
-	while (n) {
-		if (r->n == OUT_BUF)
-			flush_buf(r);
-		size_t k = OUT_BUF - r->n < n ? OUT_BUF - r->n : n;
-		memcpy(r->buf + r->n, s, k);
-		r->n += k;
-		s += k;
-		n -= k;
-	}
-}
+/* ---- recording: the engine thread's side ---------------------------------- */
 
-static inline void
-put(adj_remit *r, const char *s, size_t n)
+/* Room for a record of n bytes (a whole record always goes into one
+ * buffer); NULL, and the remittance failed, if one could not fit, which
+ * the intake's limits on attributes and reasons rule out. */
+static char *
+room(adj_remit *r, size_t n)
 {
-	if (r->n + n > OUT_BUF) {
-		put_slow(r, s, n);
-		return;
+	if (r->n + n > BUF) {
+		flush_buf(r);
+		if (n > BUF) {
+			r->err = EFBIG;
+			atomic_store(&r->failed, 1);
+			return NULL;
+		}
 	}
-	memcpy(r->buf + r->n, s, n);
+	char *p = r->buf + r->n;
 	r->n += n;
+	return p;
+}
+
+static inline size_t
+slen(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+static inline char *
+w_u8(char *p, uint8_t v)
+{
+	*p = (char)v;
+	return p + 1;
+}
+
+static inline char *
+w_u32(char *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof v);
+	return p + sizeof v;
+}
+
+static inline char *
+w_i64(char *p, int64_t v)
+{
+	memcpy(p, &v, sizeof v);
+	return p + sizeof v;
+}
+
+/* A string of known length n (s may be NULL when n is 0). */
+static inline char *
+w_str(char *p, const char *s, size_t n)
+{
+	p = w_u32(p, (uint32_t)n);
+	if (n)
+		memcpy(p, s, n);
+	return p + n;
+}
+
+static size_t
+reasons_size(const adj_remit_reason *rr, size_t n)
+{
+	size_t total = 4;
+	for (size_t i = 0; i < n; i++)
+		total += 4 + (rr[i].k < 0 ? 4 + slen(rr[i].code) : 0) + 4 + slen(rr[i].value);
+	return total;
+}
+
+static char *
+w_reasons(char *p, const adj_remit_reason *rr, size_t n)
+{
+	p = w_u32(p, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		p = w_u32(p, (uint32_t)(rr[i].k + 1));
+		if (rr[i].k < 0)
+			p = w_str(p, rr[i].code, slen(rr[i].code));
+		p = w_str(p, rr[i].value, slen(rr[i].value));
+	}
+	return p;
 }
 
 static void
-puts_(adj_remit *r, const char *s)
+rec_head(adj_remit *r, const adj_remit_view *v)
 {
-	put(r, s, strlen(s));
+	size_t lid = slen(v->id), lmem = slen(v->member), lst = slen(v->status);
+	size_t lmet = slen(v->method), lv = slen(v->voids);
+	size_t need = 1 + 4 + lid + 4 + lmem + 4 + lst + 4 + lmet + 1 + (v->voids ? 4 + lv : 0) +
+	              8 * ADJ_AMT_COUNT + reasons_size(v->reasons, v->nreasons);
+	char *p = room(r, need);
+	if (!p)
+		return;
+	p = w_u8(p, REC_HEAD);
+	p = w_str(p, v->id, lid);
+	p = w_str(p, v->member, lmem);
+	p = w_str(p, v->status, lst);
+	p = w_str(p, v->method, lmet);
+	p = w_u8(p, v->voids != NULL);
+	if (v->voids)
+		p = w_str(p, v->voids, lv);
+	for (int i = 0; i < ADJ_AMT_COUNT; i++)
+		p = w_i64(p, v->amt[i]);
+	w_reasons(p, v->reasons, v->nreasons);
+}
+
+static void
+rec_item(adj_remit *r, const adj_remit_item *it)
+{
+	size_t lseq = slen(it->seq), lst = slen(it->status);
+	size_t need = 1 + 4 + lseq + 4 + lst + 8 * 6 + reasons_size(it->reasons, it->nreasons);
+	char *p = room(r, need);
+	if (!p)
+		return;
+	p = w_u8(p, REC_ITEM);
+	p = w_str(p, it->seq, lseq);
+	p = w_str(p, it->status, lst);
+	for (int k = 0; k < 6; k++)
+		p = w_i64(p, it->amt[k]);
+	w_reasons(p, it->reasons, it->nreasons);
+}
+
+static void
+rec_claim_end(adj_remit *r)
+{
+	char *p = room(r, 1);
+	if (p)
+		*p = REC_CLAIM_END;
 }
 
 static void
@@ -190,6 +667,7 @@ free_bufs(adj_remit *r)
 {
 	for (int i = 0; i < NBUF; i++)
 		free(r->bufs[i]);
+	free(r->out.buf);
 	free(r);
 }
 
@@ -201,10 +679,16 @@ adj_remit_open(adj_remit **out, int fd)
 	if (!r)
 		return ADJ_ENOMEM;
 	for (int i = 0; i < NBUF; i++)
-		if (!(r->bufs[i] = malloc(OUT_BUF))) {
+		if (!(r->bufs[i] = malloc(BUF))) {
 			free_bufs(r);
 			return ADJ_ENOMEM;
 		}
+	if (!(r->out.buf = malloc(BUF))) {
+		free_bufs(r);
+		return ADJ_ENOMEM;
+	}
+	for (int k = 0; k < ADJ_R_COUNT; k++)
+		(void)reason_message_attr(k); /* made here: the thread only reads them */
 	r->fd = fd;
 	r->buf = r->bufs[0];
 	atomic_init(&r->failed, 0);
@@ -243,233 +727,28 @@ stop_thread(adj_remit *r)
 	r->threaded = false;
 }
 
-static void
-indent(adj_remit *r)
-{
-	static const char spaces[] = "                ";
-	put(r, spaces, (size_t)(2 * r->depth));
-}
-
-static void
-start(adj_remit *r, const char *name)
-{
-	if (r->open_tag)
-		put(r, ">\n", 2);
-	indent(r);
-	put(r, "<", 1);
-	puts_(r, name);
-	r->open_tag = true;
-	if (r->depth < MAX_DEPTH)
-		r->stack[r->depth] = name;
-	r->depth++;
-}
-
-static void
-end(adj_remit *r)
-{
-	r->depth--;
-	if (r->open_tag) {
-		put(r, "/>\n", 3);
-		r->open_tag = false;
-		return;
-	}
-	indent(r);
-	put(r, "</", 2);
-	puts_(r, r->stack[r->depth]);
-	put(r, ">\n", 2);
-}
-
-/* The bytes an attribute value escapes, and how. */
-static const char *const escape[256] = {
-	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
-	['\n'] = "&#10;", ['\r'] = "&#13;", ['\t'] = "&#9;",
-};
-
-static void
-attr(adj_remit *r, const char *name, const char *value)
-{
-	put(r, " ", 1);
-	puts_(r, name);
-	put(r, "=\"", 2);
-	const unsigned char *run = (const unsigned char *)(value ? value : "");
-	const unsigned char *p = run;
-	for (;; p++) {
-		while (*p && !escape[*p])
-			p++;
-		put(r, (const char *)run, (size_t)(p - run));
-		if (!*p)
-			break;
-		puts_(r, escape[*p]);
-		run = p + 1;
-	}
-	put(r, "\"", 1);
-}
-
-/* An amount: nothing in it to escape, so it is written as formatted. */
-static void
-attr_fen(adj_remit *r, const char *name, adj_fen v)
-{
-	char b[ADJ_FEN_TEXT + 2];
-	b[0] = '"';
-	size_t n = adj_fen_format(v, b + 1) + 1;
-	b[n++] = '"';
-	put(r, " ", 1);
-	puts_(r, name);
-	put(r, "=", 1);
-	put(r, b, n);
-}
-
-static void
-attr_long(adj_remit *r, const char *name, long v)
-{
-	char b[32];
-	snprintf(b, sizeof b, "%ld", v);
-	attr(r, name, b);
-}
-
 int
 adj_remit_begin(adj_remit *r, const char *batch_id, const char *hospital, const char *adjudicated)
 {
-	puts_(r, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	start(r, "remittance");
-	attr(r, "xmlns", REMIT_NS);
-	attr(r, "batch", batch_id);
-	attr(r, "hospital", hospital);
-	attr(r, "adjudicated", adjudicated);
-	return r->failed ? ADJ_EIO : 0;
-}
-
-static void
-write_amounts(adj_remit *r, const adj_fen *amt)
-{
-	start(r, "amounts");
-	for (int i = 0; i < ADJ_AMT_COUNT; i++)
-		attr_fen(r, adj_amount_attr[i], amt[i]);
-	end(r);
-}
-
-/* Escape value into buf (size n) as attr would write it; false if too long. */
-static bool
-escape_into(char *buf, size_t n, const char *value)
-{
-	size_t at = 0;
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		const char *e = escape[*p];
-		size_t k = e ? strlen(e) : 1;
-		if (at + k + 1 > n)
-			return false;
-		if (e)
-			memcpy(buf + at, e, k);
-		else
-			buf[at] = (char)*p;
-		at += k;
+	size_t lb = slen(batch_id), lh = slen(hospital), la = slen(adjudicated);
+	char *p = room(r, 1 + 12 + lb + lh + la);
+	if (p) {
+		p = w_u8(p, REC_BEGIN);
+		p = w_str(p, batch_id, lb);
+		p = w_str(p, hospital, lh);
+		w_str(p, adjudicated, la);
 	}
-	buf[at] = '\0';
-	return true;
-}
-
-/* ' message="中文 (English)"' for each reason, escaped, made once. */
-static const char *
-reason_message_attr(int k)
-{
-	static char *messages[ADJ_R_COUNT];
-	if (k < 0 || k >= ADJ_R_COUNT)
-		return " message=\"\"";
-	if (!messages[k]) {
-		size_t n = strlen(adj_reasons[k].zh) + strlen(adj_reasons[k].en) + 4;
-		char *m = malloc(n);
-		size_t en = 6 * n + 16;
-		char *e = malloc(en);
-		if (!m || !e) {
-			free(m), free(e);
-			return NULL;
-		}
-		snprintf(m, n, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
-		memcpy(e, " message=\"", 10);
-		if (!escape_into(e + 10, en - 11, m)) {
-			free(m), free(e);
-			return NULL;
-		}
-		size_t elen = strlen(e);
-		memcpy(e + elen, "\"", 2);
-		free(m);
-		messages[k] = e;
-	}
-	return messages[k];
-}
-
-static void
-write_reason(adj_remit *r, const adj_remit_reason *rr)
-{
-	int k = rr->k >= 0 ? rr->k : adj_reason_find(rr->code);
-	start(r, "reason");
-	attr(r, "code", rr->code);
-	const char *m = reason_message_attr(k);
-	if (m) {
-		puts_(r, m);
-	} else { /* out of memory: the same bytes, the slow way */
-		char plain[512];
-		snprintf(plain, sizeof plain, "%s (%s)", adj_reasons[k].zh, adj_reasons[k].en);
-		attr(r, "message", plain);
-	}
-	attr(r, "value", rr->value);
-	end(r);
-}
-
-/* <claim ...>, its amounts and its reasons; the caller writes the items
- * and ends the element. */
-static void
-write_head(adj_remit *r, const adj_remit_view *v)
-{
-	start(r, "claim");
-	attr(r, "id", v->id);
-	attr(r, "member", v->member);
-	attr(r, "status", v->status);
-	attr(r, "method", v->method);
-	if (v->voids)
-		attr(r, "voids", v->voids);
-	write_amounts(r, v->amt);
-	for (size_t i = 0; i < v->nreasons; i++)
-		write_reason(r, &v->reasons[i]);
-}
-
-static const struct {
-	const char *text;
-	size_t n;
-} item_amount_open[6] = {
-	{" billed=\"", 9}, {" rejected=\"", 11}, {" self-pay=\"", 11},
-	{" over-cap=\"", 11}, {" first-pay=\"", 12}, {" in-policy=\"", 12},
-};
-
-static void
-write_item(adj_remit *r, const adj_remit_item *it)
-{
-	char b[6 * (12 + ADJ_FEN_TEXT + 1)];
-	size_t n = 0;
-
-	start(r, "item");
-	attr(r, "seq", it->seq);
-	attr(r, "status", it->status);
-	for (int k = 0; k < 6; k++) {
-		memcpy(b + n, item_amount_open[k].text, item_amount_open[k].n);
-		n += item_amount_open[k].n;
-		n += adj_fen_format(it->amt[k], b + n);
-		b[n++] = '"';
-	}
-	put(r, b, n);
-	for (size_t k = 0; k < it->nreasons; k++)
-		write_reason(r, &it->reasons[k]);
-	end(r);
+	return atomic_load(&r->failed) ? ADJ_EIO : 0;
 }
 
 int
 adj_remit_view_write(adj_remit *r, const adj_remit_view *v)
 {
-	write_head(r, v);
+	rec_head(r, v);
 	for (size_t i = 0; i < v->nitems; i++)
-		write_item(r, &v->items[i]);
-	end(r);
-	return r->failed ? ADJ_EIO : 0;
+		rec_item(r, &v->items[i]);
+	rec_claim_end(r);
+	return atomic_load(&r->failed) ? ADJ_EIO : 0;
 }
 
 int
@@ -498,7 +777,7 @@ adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided)
 	}
 	v.reasons = reasons;
 	v.nreasons = nr;
-	write_head(r, &v);
+	rec_head(r, &v);
 	/* items one at a time: no per-claim array of them */
 	if (c->kind != ADJ_KIND_VOID && o->lines) {
 		for (size_t i = 0; i < c->nlines; i++) {
@@ -513,27 +792,27 @@ adj_remit_claim(adj_remit *r, const adj_outcome *o, const adj_target *voided)
 				                                     lr->reasons[k].value, (int)lr->reasons[k].code};
 			it.reasons = line_reasons;
 			it.nreasons = lr->nreasons;
-			write_item(r, &it);
+			rec_item(r, &it);
 		}
 	}
-	end(r);
-	return r->failed ? ADJ_EIO : 0;
+	rec_claim_end(r);
+	return atomic_load(&r->failed) ? ADJ_EIO : 0;
 }
 
 void
 adj_remit_end(adj_remit *r, const adj_totals *t)
 {
-	start(r, "totals");
-	start(r, "counts");
-	attr_long(r, "claims", t->claims);
-	attr_long(r, "accepted", t->accepted);
-	attr_long(r, "adjusted", t->adjusted);
-	attr_long(r, "rejected", t->rejected);
-	attr_long(r, "voided", t->voided);
-	end(r);
-	write_amounts(r, t->amt);
-	end(r);
-	end(r); /* </remittance> */
+	char *p = room(r, 1 + 8 * (5 + ADJ_AMT_COUNT));
+	if (!p)
+		return;
+	p = w_u8(p, REC_END);
+	p = w_i64(p, t->claims);
+	p = w_i64(p, t->accepted);
+	p = w_i64(p, t->adjusted);
+	p = w_i64(p, t->rejected);
+	p = w_i64(p, t->voided);
+	for (int i = 0; i < ADJ_AMT_COUNT; i++)
+		p = w_i64(p, t->amt[i]);
 }
 
 int

@@ -22,7 +22,7 @@
 
 extern const char adj_schema_sql[];
 
-#define SCHEMA_VERSION "6"
+#define SCHEMA_VERSION "7"
 
 const char *
 adj_db_default_path(const char *explicit_path)
@@ -132,7 +132,9 @@ adj_db_set_wait_notice(adj_db *db, void (*fn)(void *ctx, const char *path), void
  * An older file, upgraded by `adjudicator init` in the transaction that
  * makes the schema (every other command refuses it): version 5 stored each
  * line as sixteen elements; 6 cuts each line after its last element that
- * is not its default (see schema.sql), a third less ledger for a batch.
+ * is not its default (see schema.sql), a third less ledger for a batch; 7
+ * also writes a line's code as 0 when it is its item's and its date as days
+ * from the claim's service date, 30% less again.
  */
 static int
 upgrade(adj_db *db)
@@ -142,12 +144,12 @@ upgrade(adj_db *db)
 	if (sqlite3_prepare_v2(db->sql, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &q,
 	                       NULL) != SQLITE_OK)
 		return 0;
-	bool v5 = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) &&
-	          strcmp((const char *)sqlite3_column_text(q, 0), "5") == 0;
+	const char *v = sqlite3_step(q) == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+	int from = v && strcmp(v, "5") == 0 ? 5 : v && strcmp(v, "6") == 0 ? 6 : 0;
 	sqlite3_finalize(q);
-	if (!v5)
+	if (!from)
 		return 0;
-	int rc = adj_ledger_upgrade_lines(db);
+	int rc = adj_ledger_upgrade_lines(db, from);
 	return rc ? rc : adj_db_exec(db, "UPDATE meta SET value = '" SCHEMA_VERSION "' "
 	                                 "WHERE key = 'schema_version'");
 }
@@ -218,10 +220,10 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 		if (!rc) {
 			const char *v = sqlite3_step(q) == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0)
 			                                              : NULL;
-			if (v && strcmp(v, "5") == 0) {
+			if (v && (strcmp(v, "5") == 0 || strcmp(v, "6") == 0)) {
 				snprintf(db->errmsg, sizeof db->errmsg,
-				         "a database of schema version 5: `adjudicator init` upgrades it to "
-				         "version " SCHEMA_VERSION " (its ledger's lines rewritten, nothing else)");
+				         "a database of schema version %s: `adjudicator init` upgrades it to "
+				         "version " SCHEMA_VERSION " (its ledger's lines rewritten, nothing else)", v);
 				rc = ADJ_EIO;
 			} else if (!v || strcmp(v, SCHEMA_VERSION) != 0) {
 				snprintf(db->errmsg, sizeof db->errmsg,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/date.h"
 #include "util/num.h"
 
 const char *const adj_amount_attr[ADJ_AMT_COUNT] = {
@@ -951,7 +952,7 @@ w_reasons(char *p, const adj_reason_rec *r, size_t n)
 }
 
 /*
- * One line of a claim row's `lines` (schema version 6): the first seven
+ * One line of a claim row's `lines` (schema version 7): the first seven
  * elements always, then the rest in the order in which they most often
  * differ from what they usually are, cut after the last one that does:
  *
@@ -962,17 +963,37 @@ w_reasons(char *p, const adj_reason_rec *r, size_t n)
  *
  * An element left out has the value in brackets; the view `line` puts them
  * back. Most lines (accepted at their price with nothing capped or paid
- * first) need the first seven: 40% of what the sixteen took.
+ * first) need the first seven: 40% of what the sixteen took (version 6).
+ * Version 7 also writes the code as 0 when it is the code of the line's
+ * catalog item (the view reads it from `item`), and the date as the number
+ * of days from the claim's service date when it is a date written as
+ * YYYY-MM-DD (the view adds them back with date()); a text written as read
+ * otherwise. A plain line is then about 45 bytes instead of 76.
  */
 typedef struct line_json {
 	const char *seq, *code, *date, *status;
 	bool has_qty, has_item, screened;
+	bool code_is_item, has_days; /* version 7's short forms, see compact_line */
+	int32_t days;
 	int64_t qty, price, item, allowed_qty, allowed_price;
 	int64_t amt[6]; /* billed rejected self_pay over_cap first_pay in_policy */
 	const adj_reason_rec *reasons;
 	size_t nreasons;
 	const char *reasons_json; /* instead of reasons: the array as JSON text */
 } line_json;
+
+/* Decide the short forms of the code and date: item_code is the code of
+ * the line's catalog item (NULL without one), service the claim's service
+ * date (ADJ_DATE_NONE without one). */
+static void
+compact_line(line_json *x, const char *item_code, adj_date service)
+{
+	adj_date d;
+	x->code_is_item = x->code && item_code && strcmp(x->code, item_code) == 0;
+	x->has_days = x->date && service != ADJ_DATE_NONE &&
+	              adj_date_parse(x->date, strlen(x->date), &d);
+	x->days = x->has_days ? d - service : 0;
+}
 
 static size_t
 line_room(const line_json *x)
@@ -1011,9 +1032,9 @@ w_line(char *p, const line_json *x)
 	*p++ = '[';
 	p = w_str(p, x->seq);
 	*p++ = ',';
-	p = w_str(p, x->code);
+	p = x->code_is_item ? w_lit(p, "0", 1) : w_str(p, x->code);
 	*p++ = ',';
-	p = w_str(p, x->date);
+	p = x->has_days ? w_int(p, x->days) : w_str(p, x->date);
 	*p++ = ',';
 	p = w_opt(p, x->has_qty, x->qty);
 	*p++ = ',';
@@ -1144,6 +1165,7 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 				.amt = {lr->billed, lr->rejected, lr->self_pay, lr->over_cap, lr->first_pay,
 			            lr->in_policy},
 				.reasons = lr->reasons, .nreasons = lr->nreasons};
+			compact_line(&x, lr->row ? lr->row->code : NULL, c->service);
 			if (!(p = jb_room(jl, line_room(&x) + 1)))
 				break;
 			p = w_lit(p, ",", !!i);
@@ -1233,7 +1255,7 @@ adj_ledger_rollback_to(adj_ledger *l)
 	return rc ? rc : adj_ledger_release(l);
 }
 
-/* ---- schema version 5 -> 6 ---------------------------------------------- */
+/* ---- schema versions 5 and 6 -> 7 ---------------------------------------------- */
 
 static const char *
 col_text(sqlite3_stmt *q, int i)
@@ -1241,7 +1263,7 @@ col_text(sqlite3_stmt *q, int i)
 	return (const char *)sqlite3_column_text(q, i);
 }
 
-/* Close the claim being converted: its lines into temp.lines6. */
+/* Close the claim being converted: its lines into temp.lines7. */
 static int
 upgrade_flush(adj_db *db, sqlite3_stmt *ins, int64_t id, jbuf *b)
 {
@@ -1258,21 +1280,42 @@ upgrade_flush(adj_db *db, sqlite3_stmt *ins, int64_t id, jbuf *b)
 	return s == SQLITE_DONE ? 0 : adj_db_fail(db, "upgrading the ledger's lines");
 }
 
+/*
+ * The lines of every claim as the file's version stored them, one row per
+ * line: 1 seq, 2 code, 3 date, 4 qty, 5 price, 6 status, 7 item,
+ * 8 allowed_qty (NULL when not screened), 9 allowed_price, 10..15 billed
+ * rejected self_pay over_cap first_pay in_policy, 16 the reasons as JSON,
+ * 17 the claim's service date, 18 the item's code. Version 5 stored all
+ * sixteen elements in another order; version 6 the order and defaults of
+ * version 7 (whose view expressions these are), without its short forms.
+ */
+static const char upgrade_v5[] =
+	"SELECT c.id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, "
+	"j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, "
+	"j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, "
+	"j.value ->> 12, j.value ->> 13, j.value ->> 14, j.value -> '$[15]', c.service_date, "
+	"(SELECT i.code FROM item i WHERE i.id = j.value ->> 6) "
+	"FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL";
+static const char upgrade_v6[] =
+	"SELECT c.id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, "
+	"coalesce(j.value ->> 11, 'accepted'), j.value ->> 5, "
+	"CASE WHEN json_array_length(j.value) > 14 THEN j.value ->> 14 ELSE j.value ->> 3 END, "
+	"CASE WHEN json_array_length(j.value) > 15 THEN j.value ->> 15 ELSE j.value ->> 4 END, "
+	"j.value ->> 6, coalesce(j.value ->> 12, 0), coalesce(j.value ->> 13, 0), "
+	"coalesce(j.value ->> 8, 0), coalesce(j.value ->> 9, 0), coalesce(j.value ->> 7, j.value ->> 6), "
+	"j.value -> '$[10]', c.service_date, (SELECT i.code FROM item i WHERE i.id = j.value ->> 5) "
+	"FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL";
+
 int
-adj_ledger_upgrade_lines(adj_db *db)
+adj_ledger_upgrade_lines(adj_db *db, int from)
 {
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	jbuf b = {0};
-	int rc = adj_db_exec(db, "CREATE TEMP TABLE lines6 (id INTEGER PRIMARY KEY, lines TEXT NOT NULL)");
+	int rc = adj_db_exec(db, "CREATE TEMP TABLE lines7 (id INTEGER PRIMARY KEY, lines TEXT NOT NULL)");
 	if (!rc)
-		rc = adj_db_prepare(db, &q,
-		                    "SELECT c.id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, "
-		                    "j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, "
-		                    "j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, "
-		                    "j.value ->> 12, j.value ->> 13, j.value ->> 14, j.value -> '$[15]' "
-		                    "FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL");
+		rc = adj_db_prepare(db, &q, from == 5 ? upgrade_v5 : upgrade_v6);
 	if (!rc)
-		rc = adj_db_prepare(db, &ins, "INSERT INTO temp.lines6(id, lines) VALUES (?, ?)");
+		rc = adj_db_prepare(db, &ins, "INSERT INTO temp.lines7(id, lines) VALUES (?, ?)");
 	int64_t cur = 0;
 	bool open = false;
 	int s = SQLITE_DONE;
@@ -1311,6 +1354,11 @@ adj_ledger_upgrade_lines(adj_db *db)
 			.reasons_json = reasons ? reasons : "[]"};
 		for (int a = 0; a < 6; a++)
 			x.amt[a] = sqlite3_column_int64(q, 10 + a);
+		const char *service = col_text(q, 17);
+		adj_date sd;
+		if (!service || !adj_date_parse(service, strlen(service), &sd))
+			sd = ADJ_DATE_NONE;
+		compact_line(&x, x.has_item ? col_text(q, 18) : NULL, sd);
 		if (!(p = jb_room(&b, line_room(&x)))) {
 			rc = ADJ_ENOMEM;
 			break;
@@ -1325,9 +1373,9 @@ adj_ledger_upgrade_lines(adj_db *db)
 	sqlite3_finalize(ins);
 	free(b.s);
 	if (!rc)
-		rc = adj_db_exec(db, "UPDATE claim SET lines = (SELECT lines FROM temp.lines6 t WHERE t.id = claim.id) "
-		                     "WHERE id IN (SELECT id FROM temp.lines6);"
-		                     "DROP TABLE temp.lines6;"
+		rc = adj_db_exec(db, "UPDATE claim SET lines = (SELECT lines FROM temp.lines7 t WHERE t.id = claim.id) "
+		                     "WHERE id IN (SELECT id FROM temp.lines7);"
+		                     "DROP TABLE temp.lines7;"
 		                     "DROP VIEW IF EXISTS rejected_lines; DROP VIEW IF EXISTS reason;"
 		                     "DROP VIEW IF EXISTS line;");
 	return rc;

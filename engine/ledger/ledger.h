@@ -81,9 +81,9 @@ int adj_ledger_savepoint(adj_ledger *l);
 int adj_ledger_release(adj_ledger *l);
 int adj_ledger_rollback_to(adj_ledger *l);
 
-/* Schema version 5 to 6 (`adjudicator init`, inside its transaction):
- * every claim's lines rewritten in version 6's shorter form, and the views
- * that read them dropped for the schema to make again. */
-int adj_ledger_upgrade_lines(adj_db *db);
+/* Schema version 5 or 6 (from) to 7 (`adjudicator init`, inside its
+ * transaction): every claim's lines rewritten in version 7's shorter form,
+ * and the views that read them dropped for the schema to make again. */
+int adj_ledger_upgrade_lines(adj_db *db, int from);
 
 #endif

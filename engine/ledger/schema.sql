@@ -281,11 +281,18 @@ CREATE TABLE IF NOT EXISTS hospital_year (
 --            each line cut after its last element that differs from its
 --            default: in_policy billed, over_cap 0, first_pay 0, reasons [],
 --            status 'accepted', rejected 0, self_pay 0, allowed_qty qty,
---            allowed_price price (schema version 6; most lines need seven)
+--            allowed_price price (schema version 6; most lines need seven);
+--            the code is 0 when it is the code of the line's item, and the
+--            date an integer, the days from the claim's service date, when
+--            it is a date written YYYY-MM-DD (version 7)
 --   reasons: [[code, value], ...]          codes: [[kind, code, primary], ...]
 CREATE VIEW IF NOT EXISTS line AS
   SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord,
-         j.value ->> 0 AS seq, j.value ->> 1 AS code, j.value ->> 2 AS date,
+         j.value ->> 0 AS seq,
+         CASE j.value ->> 1 WHEN 0 THEN (SELECT i.code FROM item i WHERE i.id = j.value ->> 5)
+           ELSE j.value ->> 1 END AS code,
+         CASE WHEN typeof(j.value ->> 2) = 'integer'
+           THEN date(c.service_date, (j.value ->> 2) || ' days') ELSE j.value ->> 2 END AS date,
          j.value ->> 3 AS qty, j.value ->> 4 AS price,
          coalesce(j.value ->> 11, 'accepted') AS status, j.value ->> 5 AS item,
          CASE WHEN json_array_length(j.value) > 14 THEN j.value ->> 14 ELSE j.value ->> 3 END

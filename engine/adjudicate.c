@@ -215,27 +215,35 @@ typedef struct tally {
 	bool used;
 } tally;
 
+/* FNV-1a of a line's code: once per line, for both of its keys. */
 static uint64_t
-key_hash(const adj_line *l, bool with_qty_price)
+code_hash(const char *s)
 {
 	uint64_t h = UINT64_C(1469598103934665603);
-	for (const char *s = l->raw->code; *s; s++) {
+	for (; *s; s++) {
 		h ^= (unsigned char)*s;
 		h *= UINT64_C(1099511628211);
 	}
-	h ^= (uint64_t)(uint32_t)l->date * UINT64_C(0x9E3779B97F4A7C15);
+	return h;
+}
+
+static uint64_t
+key_hash(const adj_line *l, uint64_t ch, bool with_qty_price)
+{
+	uint64_t h = ch ^ (uint64_t)(uint32_t)l->date * UINT64_C(0x9E3779B97F4A7C15);
 	if (with_qty_price)
 		h ^= ((uint64_t)l->qty * 31 + (uint64_t)l->price) * UINT64_C(0xC2B2AE3D27D4EB4F);
 	return h ? h : 1;
 }
 
 /* Find (or with add, insert) the slot of l's key in t (n slots, a power of
- * two). Keys: code and date, plus qty and price when dup is set. */
+ * two). Keys: code and date, plus qty and price when dup is set; ch is the
+ * hash of l's code (code_hash). */
 static tally *
-tally_slot(tally *t, size_t n, const adj_line *lines, size_t li, bool dup, bool add)
+tally_slot(tally *t, size_t n, const adj_line *lines, size_t li, uint64_t ch, bool dup, bool add)
 {
 	const adj_line *l = &lines[li];
-	uint64_t h = key_hash(l, dup);
+	uint64_t h = key_hash(l, ch, dup);
 	for (size_t j = h & (n - 1);; j = (j + 1) & (n - 1)) {
 		tally *s = &t[j];
 		if (!s->used) {
@@ -341,7 +349,8 @@ price_lines(engine *E, adj_outcome *o)
 			                 a);
 			continue;
 		}
-		tally *d = tally_slot(dups, n, c->lines, i, true, true);
+		uint64_t ch = code_hash(l->raw->code);
+		tally *d = tally_slot(dups, n, c->lines, i, ch, true, true);
 		if (d->line != i) {
 			adj_price_reject(r, l, ADJ_R_L04, c->lines[d->line].raw->seq, a);
 			continue;
@@ -349,7 +358,7 @@ price_lines(engine *E, adj_outcome *o)
 		/* steps 2-7 */
 		const adj_item *row = adj_item_index_find(E->items, l->raw->code, strlen(l->raw->code),
 		                                          l->date);
-		tally *t = tally_slot(daily, n, c->lines, i, false, true);
+		tally *t = tally_slot(daily, n, c->lines, i, ch, false, true);
 		if (!adj_price_line(r, l, row, t->allowed, &ctx))
 			return false;
 		t->allowed += r->allowed_qty;

@@ -7,6 +7,7 @@
 #ifndef ADJ_UTIL_SHA256_H
 #define ADJ_UTIL_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,9 @@ typedef struct adj_sha256 {
 
 void adj_sha256_init(adj_sha256 *c);
 void adj_sha256_update(adj_sha256 *c, const void *data, size_t n);
+/* Use the SHA extensions when the processor has them (the default), or
+ * never: the tests check that both give the same digests. */
+void adj_sha256_use_ni(bool on);
 /* Finish and write 64 lowercase hex digits and a NUL into hex (65 bytes). */
 void adj_sha256_hex(adj_sha256 *c, char hex[65]);
 

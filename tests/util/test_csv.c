@@ -189,3 +189,58 @@ Test(util_csv, utf8_validation_table)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		cr_expect_eq(adj_utf8_text_ok(cases[i].s, strlen(cases[i].s)), cases[i].ok, "case %zu", i);
 }
+
+/* A line with no quote and no lone CR is split by the reader itself, any
+ * other by libcsv: each plain line here must read exactly as the same
+ * fields quoted (which libcsv reads), line numbers and diagnostics too. */
+Test(util_csv, a_plain_line_reads_as_the_same_fields_quoted)
+{
+	static const char *const rows[][3] = {
+		{"A1", "one", "12.50"}, {"", "", ""},         {" a ", "b ", " 1"},
+		{"X", "\xe4\xb8\xad\xe6\x96\x87", "0"},        {"tab\there", "x", "y"},
+		{"B", "b\x01", "2"},    {"C", "\xff", "3"},    {"long", "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", "9"},
+	};
+	enum { N = sizeof rows / sizeof rows[0] };
+	char plain[1024] = "code,name,price\n", quoted[1024] = "code,name,price\n";
+	for (size_t i = 0; i < N; i++) {
+		const char *eol = i % 2 ? "\r\n" : "\n";
+		size_t p = strlen(plain), q = strlen(quoted);
+		snprintf(plain + p, sizeof plain - p, "%s,%s,%s%s", rows[i][0], rows[i][1], rows[i][2], eol);
+		snprintf(quoted + q, sizeof quoted - q, "\"%s\",\"%s\",\"%s\"%s", rows[i][0], rows[i][1],
+		         rows[i][2], eol);
+	}
+	/* a wrong field count and an empty line, both ways */
+	strcat(plain, "D,d\n\nE,e,5,extra\nF,f,6\n");
+	strcat(quoted, "\"D\",\"d\"\n\n\"E\",\"e\",\"5\",\"extra\"\n\"F\",\"f\",\"6\"\n");
+
+	collected a, b;
+	adj_diags da, db;
+	cr_assert_eq(read_text(plain, &a, &da), 0);
+	cr_assert_eq(read_text(quoted, &b, &db), 0);
+	cr_expect_str_eq(a.text, b.text);
+	cr_expect_eq(a.rows, 7); /* 8 rows, 2 refused, D and E refused, F read */
+	cr_expect(strstr(a.text, "4| a |b | 1\n") != NULL, "%s", a.text);
+	cr_expect(strstr(a.text, "13|F|f|6\n") != NULL, "%s", a.text);
+	cr_assert_eq(da.count, db.count);
+	cr_expect_eq(da.count, 4);
+	for (size_t i = 0; i < da.count; i++) {
+		cr_expect_eq(da.items[i].line, db.items[i].line, "diagnostic %zu", i);
+		cr_expect_str_eq(da.items[i].field, db.items[i].field);
+		cr_expect_str_eq(da.items[i].message, db.items[i].message);
+	}
+	adj_diags_clear(&da);
+	adj_diags_clear(&db);
+}
+
+/* A CR inside a line ends a record for libcsv: the reader leaves such a
+ * line to libcsv rather than take the CR into a field. */
+Test(util_csv, a_lone_carriage_return_is_left_to_libcsv)
+{
+	collected c;
+	adj_diags d;
+	read_text("code,name,price\nA,a\rb,1\nC,c,3\n", &c, &d);
+	cr_expect(strstr(c.text, "\r") == NULL, "a CR reached a field: %s", c.text);
+	cr_expect(strstr(c.text, "|C|c|3\n") != NULL, "%s", c.text);
+	cr_expect_eq(d.count, 2, "%zu diagnostics", d.count);
+	adj_diags_clear(&d);
+}

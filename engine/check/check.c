@@ -246,6 +246,7 @@ parse_items(adj_claim *c, const adj_claim_raw *raw, adj_verdict *v)
 		adj_line *l = &c->lines[i];
 		memset(l, 0, sizeof *l);
 		l->raw = it;
+		l->date = ADJ_DATE_NONE; /* until it parses */
 		l->amount_ok = it->amount && adj_fen_parse(it->amount, strlen(it->amount), &l->amount);
 		if (!l->amount_ok)
 			l->amount = 0;

@@ -136,10 +136,12 @@ static const char *const sql[S_COUNT] = {
 	[S_ELSEWHERE] = "SELECT 1 FROM (SELECT DISTINCT hospital FROM batch) AS h "
 	                "WHERE EXISTS (SELECT 1 FROM claim c WHERE c.hospital = h.hospital "
 	                "AND c.claim_id = ?1 AND c.kind != 'void' AND c.recorded) LIMIT 1",
-	[S_OVERLAP] = "SELECT claim_id, hospital, admitted, discharged FROM claim "
+	/* no ORDER BY: sorting took a temporary b-tree at every call, even for no
+	 * row; adj_ledger_stay_overlap keeps the first by (admitted, id) itself */
+	[S_OVERLAP] = "SELECT claim_id, hospital, admitted, discharged, id FROM claim "
 	              "WHERE member = ? AND claim_type = 'inpatient' AND kind != 'void' "
 	              "AND status IN ('accepted', 'adjusted') AND voided_by IS NULL AND recorded "
-	              "AND admitted < ? AND ? < stay_end AND id != ? ORDER BY admitted, id LIMIT 1",
+	              "AND admitted < ? AND ? < stay_end AND id != ?",
 	[S_ACC_GET] = "SELECT claims, ded, pos, pool, relief, assist FROM accumulator "
 	              "WHERE member = ? AND scheme = ? AND year = ? AND grp = ?",
 	[S_ACC_PUT] = "INSERT INTO accumulator VALUES (?,?,?,?,?,?,?,?,?,?) "
@@ -488,15 +490,26 @@ adj_ledger_stay_overlap(adj_ledger *l, const char *member, adj_date a, adj_date 
 	bind_date(s, 2, e);
 	bind_date(s, 3, a);
 	sqlite3_bind_int64(s, 4, except);
-	int rc = sqlite3_step(s);
-	*overlap = rc == SQLITE_ROW;
+	char first[32] = "";
+	int64_t first_id = 0;
+	int rc;
+	*overlap = false;
 	other[0] = '\0';
-	if (*overlap)
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *adm = (const char *)sqlite3_column_text(s, 2);
+		int64_t id = sqlite3_column_int64(s, 4);
+		int c = *overlap ? strcmp(adm ? adm : "", first) : -1;
+		if (c > 0 || (c == 0 && id > first_id))
+			continue;
+		*overlap = true;
+		snprintf(first, sizeof first, "%s", adm ? adm : "");
+		first_id = id;
 		snprintf(other, 160, "%s %s %s..%s", (const char *)sqlite3_column_text(s, 1),
-		         (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 2),
+		         (const char *)sqlite3_column_text(s, 0), adm,
 		         (const char *)sqlite3_column_text(s, 3));
+	}
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "looking up stays");
+	return rc == SQLITE_DONE ? 0 : adj_db_fail(l->db, "looking up stays");
 }
 
 /* ---- accumulators -------------------------------------------------------- */
@@ -996,14 +1009,15 @@ typedef struct line_json {
 
 /* Decide the short forms of the code and date: item_code is the code of
  * the line's catalog item (NULL without one), service the claim's service
- * date (ADJ_DATE_NONE without one). */
+ * date (ADJ_DATE_NONE without one), parsed the line's date as the claim's
+ * checks read it (ADJ_DATE_NONE: not read, parse the text here). */
 static void
-compact_line(line_json *x, const char *item_code, adj_date service)
+compact_line(line_json *x, const char *item_code, adj_date service, adj_date parsed)
 {
-	adj_date d;
+	adj_date d = parsed;
 	x->code_is_item = x->code && item_code && strcmp(x->code, item_code) == 0;
 	x->has_days = x->date && service != ADJ_DATE_NONE &&
-	              adj_date_parse(x->date, strlen(x->date), &d);
+	              (d != ADJ_DATE_NONE || adj_date_parse(x->date, strlen(x->date), &d));
 	x->days = x->has_days ? d - service : 0;
 }
 
@@ -1177,7 +1191,7 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 				.amt = {lr->billed, lr->rejected, lr->self_pay, lr->over_cap, lr->first_pay,
 			            lr->in_policy},
 				.reasons = lr->reasons, .nreasons = lr->nreasons};
-			compact_line(&x, lr->row ? lr->row->code : NULL, c->service);
+			compact_line(&x, lr->row ? lr->row->code : NULL, c->service, ln->date);
 			if (!(p = jb_room(jl, line_room(&x) + 1)))
 				break;
 			p = w_lit(p, ",", !!i);
@@ -1370,7 +1384,7 @@ adj_ledger_upgrade_lines(adj_db *db, int from)
 		adj_date sd;
 		if (!service || !adj_date_parse(service, strlen(service), &sd))
 			sd = ADJ_DATE_NONE;
-		compact_line(&x, x.has_item ? col_text(q, 18) : NULL, sd);
+		compact_line(&x, x.has_item ? col_text(q, 18) : NULL, sd, ADJ_DATE_NONE);
 		if (!(p = jb_room(&b, line_room(&x)))) {
 			rc = ADJ_ENOMEM;
 			break;

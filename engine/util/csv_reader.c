@@ -222,6 +222,11 @@ reset:
 	r->too_long = 0;
 }
 
+/* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c; the
+ * state is a public field of struct csv_parser, its values are not named
+ * in csv.h) */
+enum { LIBCSV_ROW_NOT_BEGUN = 0 };
+
 static int
 parser_init(struct csv_parser *p)
 {
@@ -294,11 +299,21 @@ feed_line(reader *r, struct csv_parser *p, const char *s, size_t n, int *open_re
 		*open_record = 0;
 		return parser_init(p);
 	}
-	/* A non-empty line that completed no row leaves its record open (a
-	 * quoted field goes on, or the file ends without a newline). */
-	*open_record = r->rows_ended == 0;
-	if (csv_get_buffer_size(p) > ADJ_CSV_MAX_RECORD)
-		r->too_long = 1;
+	/* A record stays open when the line completed no row (a quoted field
+	 * goes on, or the file ends without a newline), or when libcsv is in
+	 * a record again after the last row it completed (a lone CR ended a row
+	 * and a quoted field opened after it): then that record began here. */
+	bool in_record = p->pstate != LIBCSV_ROW_NOT_BEGUN;
+	if (r->rows_ended && in_record)
+		r->record_line = r->line;
+	*open_record = r->rows_ended == 0 || in_record;
+	if (*open_record && p->entry_pos > ADJ_CSV_MAX_FIELD) {
+		/* libcsv would hold all the rest of the file in this field */
+		adj_diags_add(r->diags, r->display, r->record_line, "",
+		              "field longer than %d bytes (a quote never closed?); reading stopped here",
+		              ADJ_CSV_MAX_FIELD);
+		r->stop = ADJ_EDATA;
+	}
 	return 0;
 }
 

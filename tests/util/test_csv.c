@@ -244,3 +244,53 @@ Test(util_csv, a_lone_carriage_return_is_left_to_libcsv)
 	cr_expect_eq(d.count, 2, "%zu diagnostics", d.count);
 	adj_diags_clear(&d);
 }
+
+/* A lone CR ends a row and a quote opens the next record on the same line:
+ * that record is open, so the quote-free lines after it belong to its
+ * field (not to rows of their own), and it began on that line. */
+Test(util_csv, a_record_opened_after_a_lone_carriage_return_keeps_its_next_lines)
+{
+	collected c;
+	adj_diags d;
+	int rc = read_text("code,name,price\nx,y,z\r\"b,\nc,d,e\nf\",g,h\nC,c,3\n", &c, &d);
+	cr_expect_eq(rc, 0);
+	cr_expect_eq(d.count, 0, "%zu diagnostics", d.count);
+	cr_expect_str_eq(c.text, "2|x|y|z\n2|b,\nc,d,e\nf|g|h\n5|C|c|3\n");
+	adj_diags_clear(&d);
+}
+
+/* A long quoted field under the cap spans lines and the rows after it read
+ * normally; a quoted field that goes past the cap stops the reading where
+ * it began, instead of libcsv holding the rest of the file in it. */
+Test(util_csv, a_quoted_field_past_the_cap_stops_the_reading_and_one_under_it_does_not)
+{
+	enum { PART = 20000 };
+	char *text = malloc(8 * PART + 256), *p = text;
+	p += sprintf(p, "code,name,price\n1,\"");
+	for (int i = 0; i < 3; i++) { /* 60,000 bytes and three newlines: under 64 KiB */
+		memset(p, 'a', PART - 1);
+		p += PART - 1;
+		*p++ = '\n';
+	}
+	p += sprintf(p, "\",3\n4,5,6\n\"q\",8,9\n10,11,12\n");
+	collected c;
+	adj_diags d;
+	cr_expect_eq(read_text(text, &c, &d), 0);
+	cr_expect_eq(d.count, 0, "%zu diagnostics: %s", d.count, d.count ? d.items[0].message : "");
+	cr_expect_eq(c.rows, 4); /* (c.text is too short to show them) */
+	adj_diags_clear(&d);
+
+	p = text + sprintf(text, "code,name,price\n0,a,1\n1,\"");
+	for (int i = 0; i < 5; i++) { /* 100,000 bytes: past the cap */
+		memset(p, 'a', PART - 1);
+		p += PART - 1;
+		*p++ = '\n';
+	}
+	sprintf(p, "\",3\n4,5,6\n");
+	cr_expect_eq(read_text(text, &c, &d), ADJ_EDATA);
+	cr_expect_eq(d.count, 1);
+	expect_diag(&d, 0, 3, "", "field longer than 65536 bytes");
+	cr_expect_str_eq(c.text, "2|0|a|1\n");
+	adj_diags_clear(&d);
+	free(text);
+}

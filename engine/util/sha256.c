@@ -2,11 +2,13 @@
  * sha256.c - a straightforward SHA-256 (FIPS 180-4), written from the
  * standard's pseudo-code; tested against its published vectors. On x86-64
  * processors with the SHA extensions (SHA-NI) the blocks go through those
- * instructions instead, eight times faster: the digest was a tenth of a
- * 100,000-item catalog import. Both give the same digest (tested).
+ * instructions instead, four times faster here (930 against 233 MB/s): the
+ * digest was a tenth of a 100,000-item catalog import. Both give the same
+ * digest (tested).
  */
 #include "sha256.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -107,27 +109,31 @@ cpu_has_sha_ni(void)
 }
 #endif
 
-/* -1: not yet asked; 0: the portable code; 1: SHA-NI. */
-static int use_ni = -1;
+/* -1: not yet asked; 0: the portable code; 1: SHA-NI. Atomic: two threads
+ * hashing for the first time at once both ask, and agree. */
+static atomic_int use_ni = -1;
 
 void
 adj_sha256_use_ni(bool on)
 {
 #ifdef HAVE_SHA_NI
-	use_ni = on && cpu_has_sha_ni();
+	atomic_store_explicit(&use_ni, on && cpu_has_sha_ni(), memory_order_relaxed);
 #else
 	(void)on;
-	use_ni = 0;
+	atomic_store_explicit(&use_ni, 0, memory_order_relaxed);
 #endif
 }
 
 static void
 blocks(adj_sha256 *c, const unsigned char *p, size_t n)
 {
-	if (use_ni < 0)
-		adj_sha256_use_ni(true);
 #ifdef HAVE_SHA_NI
-	if (use_ni) {
+	int ni = atomic_load_explicit(&use_ni, memory_order_relaxed);
+	if (ni < 0) {
+		adj_sha256_use_ni(true);
+		ni = atomic_load_explicit(&use_ni, memory_order_relaxed);
+	}
+	if (ni) {
 		blocks_ni(c->h, p, n);
 		return;
 	}

@@ -245,22 +245,23 @@ parser_init(struct csv_parser *p)
  * off a catalog import. Any other line goes to libcsv.
  */
 static bool
-plain_line(const char *s, size_t n)
+plain_line(const char *s, size_t *n)
 {
-	if (n == 0 || s[n - 1] != '\n')
+	if (*n == 0 || s[*n - 1] != '\n')
 		return false;
-	n--;
-	if (n && s[n - 1] == '\r')
-		n--;
-	return !memchr(s, '"', n) && !memchr(s, '\r', n);
+	size_t k = *n - 1;
+	if (k && s[k - 1] == '\r')
+		k--;
+	if (memchr(s, '"', k) || memchr(s, '\r', k))
+		return false;
+	*n = k; /* the record without its line end */
+	return true;
 }
 
+/* The fields of a plain line's n bytes (its line end already cut off). */
 static void
 split_line(reader *r, const char *s, size_t n)
 {
-	n--; /* the '\n' */
-	if (n && s[n - 1] == '\r')
-		n--;
 	const char *end = s + n;
 	for (;;) {
 		const char *comma = memchr(s, ',', (size_t)(end - s));
@@ -284,8 +285,9 @@ feed_line(reader *r, struct csv_parser *p, const char *s, size_t n, int *open_re
 		r->record_line = r->line;
 	}
 	r->rows_ended = 0;
-	if (!*open_record && plain_line(s, n)) {
-		split_line(r, s, n);
+	size_t k = n;
+	if (!*open_record && plain_line(s, &k)) {
+		split_line(r, s, k);
 		return 0;
 	}
 	size_t done = csv_parse(p, s, n, on_field, on_row, r);

@@ -52,6 +52,16 @@ typedef struct format_memo {
 	bool matches;
 } format_memo;
 
+/* What the parsing thread finds for a line before the engine thread takes
+ * its claim: the hash of its code, whether the code has an item format, and
+ * its catalog row at its date. All three depend on the line and the catalog
+ * alone, and the catalog does not change during a batch. */
+typedef struct line_pre {
+	const adj_item *row;
+	uint64_t ch;
+	bool format_ok;
+} line_pre;
+
 typedef struct engine {
 	adj_db *db;
 	adj_ledger *ledger;
@@ -71,7 +81,8 @@ typedef struct engine {
 	adj_target target;     /* the current claim's target, if any */
 	int internal_error;    /* an identity broke: ADJ_EINTERNAL */
 	char internal_msg[300];
-	format_memo *formats;  /* FORMAT_SLOTS, or NULL: match every time */
+	const line_pre *pre;   /* the current claim's lines as prepared, or NULL */
+	format_memo *formats;  /* the parsing thread's, FORMAT_SLOTS; NULL: match every time */
 	size_t nformats;
 } engine;
 
@@ -210,8 +221,8 @@ reject(engine *E, adj_outcome *o, adj_reason code, const char *value)
 
 typedef struct tally {
 	uint64_t h;
-	size_t line;      /* a line with this key */
 	adj_milli allowed;
+	uint32_t line;    /* a line with this key */
 	bool used;
 } tally;
 
@@ -251,7 +262,7 @@ tally_slot(tally *t, size_t n, const adj_line *lines, size_t li, uint64_t ch, bo
 				return NULL;
 			s->used = true;
 			s->h = h;
-			s->line = li;
+			s->line = (uint32_t)li;
 			s->allowed = 0;
 			return s;
 		}
@@ -272,30 +283,31 @@ match_item_format(const adj_policy *p, const char *code, size_t n)
 	return false;
 }
 
+/* memo: the parsing thread's, or NULL (match every time) */
 static bool
-code_has_item_format(engine *E, const char *code)
+code_has_item_format(format_memo *memo, size_t *nmemo, const adj_policy *policy, const char *code,
+                     size_t n)
 {
-	size_t n = strlen(code);
-	if (!E->formats || n == 0 || n >= FORMAT_CODE)
-		return match_item_format(&E->cat->policy, code, n);
+	if (!memo || n == 0 || n >= FORMAT_CODE)
+		return match_item_format(policy, code, n);
 	uint64_t h = 14695981039346656037u; /* FNV-1a */
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)code[i]) * 1099511628211u;
 	size_t j = (size_t)h & (FORMAT_SLOTS - 1);
-	while (E->formats[j].code[0] && strcmp(E->formats[j].code, code) != 0)
+	while (memo[j].code[0] && strcmp(memo[j].code, code) != 0)
 		j = (j + 1) & (FORMAT_SLOTS - 1);
-	format_memo *m = &E->formats[j];
+	format_memo *m = &memo[j];
 	if (m->code[0])
 		return m->matches;
-	bool matches = match_item_format(&E->cat->policy, code, n);
-	if (E->nformats >= FORMAT_SLOTS / 4 * 3) { /* full: start again */
-		memset(E->formats, 0, FORMAT_SLOTS * sizeof *E->formats);
-		E->nformats = 0;
+	bool matches = match_item_format(policy, code, n);
+	if (*nmemo >= FORMAT_SLOTS / 4 * 3) { /* full: start again */
+		memset(memo, 0, FORMAT_SLOTS * sizeof *memo);
+		*nmemo = 0;
 		return matches;
 	}
 	memcpy(m->code, code, n + 1);
 	m->matches = matches;
-	E->nformats++;
+	(*nmemo)++;
 	return matches;
 }
 
@@ -325,7 +337,10 @@ price_lines(engine *E, adj_outcome *o)
 		char b[ADJ_FEN_TEXT];
 
 		/* step 1: rejected whole */
-		if (!code_has_item_format(E, l->raw->code)) {
+		const line_pre *pre = E->pre ? &E->pre[i] : NULL;
+		if (!(pre ? pre->format_ok
+		          : code_has_item_format(NULL, NULL, &E->cat->policy, l->raw->code,
+		                                 strlen(l->raw->code)))) {
 			adj_price_reject(r, l, ADJ_R_L01, l->raw->code, a);
 			continue;
 		}
@@ -349,15 +364,16 @@ price_lines(engine *E, adj_outcome *o)
 			                 a);
 			continue;
 		}
-		uint64_t ch = code_hash(l->raw->code);
+		uint64_t ch = pre ? pre->ch : code_hash(l->raw->code);
 		tally *d = tally_slot(dups, n, c->lines, i, ch, true, true);
 		if (d->line != i) {
 			adj_price_reject(r, l, ADJ_R_L04, c->lines[d->line].raw->seq, a);
 			continue;
 		}
 		/* steps 2-7 */
-		const adj_item *row = adj_item_index_find(E->items, l->raw->code, strlen(l->raw->code),
-		                                          l->date);
+		const adj_item *row =
+		    pre ? pre->row
+		        : adj_item_index_find(E->items, l->raw->code, strlen(l->raw->code), l->date);
 		tally *t = tally_slot(daily, n, c->lines, i, ch, false, true);
 		if (!adj_price_line(r, l, row, t->allowed, &ctx))
 			return false;
@@ -788,16 +804,34 @@ typedef struct prepared {
 	adj_claim claim;
 	adj_verdict v;
 	bool ok;
+	line_pre *lines; /* when ok; NULL: the engine thread finds them */
 } prepared;
 
+/* Called in the parsing thread: it may read the catalog, the item index and
+ * the format memo (its own), and write nothing else of E. */
 static void
 on_prepare(void *vE, adj_claim_raw *raw)
 {
-	(void)vE;
+	engine *E = vE;
 	prepared *p = adj_arena_alloc(raw->arena, sizeof *p);
 	if (!p)
 		return; /* the engine thread types it then, and says what is wrong */
 	p->ok = adj_claim_parse(&p->claim, raw, &p->v);
+	p->lines = NULL;
+	const adj_claim *c = &p->claim;
+	if (p->ok && c->kind != ADJ_KIND_VOID && c->nlines &&
+	    (p->lines = adj_arena_alloc(raw->arena, c->nlines * sizeof *p->lines)))
+		for (size_t i = 0; i < c->nlines; i++) {
+			const adj_line *l = &c->lines[i];
+			if (!l->raw->code) { /* not when ok: left to the engine thread */
+				p->lines = NULL;
+				break;
+			}
+			size_t n = strlen(l->raw->code);
+			p->lines[i] = (line_pre){
+			    adj_item_index_find(E->items, l->raw->code, n, l->date), code_hash(l->raw->code),
+			    code_has_item_format(E->formats, &E->nformats, &E->cat->policy, l->raw->code, n)};
+		}
 	raw->prepared = p;
 }
 
@@ -822,6 +856,7 @@ on_claim(void *vE, adj_claim_raw *raw)
 	snprintf(o.method, sizeof o.method, "fee-for-service");
 	const prepared *p = raw->prepared;
 	bool ok;
+	E->pre = p ? p->lines : NULL;
 	if (p) {
 		o.claim = p->claim;
 		v = p->v;

@@ -82,8 +82,11 @@ typedef struct engine {
 	int internal_error;    /* an identity broke: ADJ_EINTERNAL */
 	char internal_msg[300];
 	const line_pre *pre;   /* the current claim's lines as prepared, or NULL */
-	format_memo *formats;  /* the parsing thread's, FORMAT_SLOTS; NULL: match every time */
+	const adj_verdict *codes; /* its C11 as prepared (code ADJ_R_COUNT: passed), or NULL */
+	format_memo *formats;  /* the parsing thread's, FORMAT_SLOTS */
 	size_t nformats;
+	adj_pattern_scratch *scratch; /* the parsing thread's match data; with formats, or
+	                               * neither (the engine thread prepares then) */
 } engine;
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -273,23 +276,25 @@ tally_slot(tally *t, size_t n, const adj_line *lines, size_t li, uint64_t ch, bo
 	}
 }
 
+/* scratch: the parsing thread's, or NULL in the engine thread */
 static bool
-match_item_format(const adj_policy *p, const char *code, size_t n)
+match_item_format(const adj_policy *p, adj_pattern_scratch *scratch, const char *code, size_t n)
 {
 	static const int kinds[] = {ADJ_FMT_DRUG, ADJ_FMT_SERVICE, ADJ_FMT_MATERIAL};
 	for (int k = 0; k < 3; k++)
-		if (adj_pattern_match(p->format[kinds[k]], code, n) == ADJ_PATTERN_MATCH)
+		if (adj_pattern_match_in(p->format[kinds[k]], scratch, code, n) == ADJ_PATTERN_MATCH)
 			return true;
 	return false;
 }
 
-/* memo: the parsing thread's, or NULL (match every time) */
+/* memo and scratch: the parsing thread's; both NULL in the engine thread
+ * (match every time, with the patterns' own match data) */
 static bool
-code_has_item_format(format_memo *memo, size_t *nmemo, const adj_policy *policy, const char *code,
-                     size_t n)
+code_has_item_format(format_memo *memo, size_t *nmemo, adj_pattern_scratch *scratch,
+                     const adj_policy *policy, const char *code, size_t n)
 {
 	if (!memo || n == 0 || n >= FORMAT_CODE)
-		return match_item_format(policy, code, n);
+		return match_item_format(policy, scratch, code, n);
 	uint64_t h = 14695981039346656037u; /* FNV-1a */
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)code[i]) * 1099511628211u;
@@ -299,7 +304,7 @@ code_has_item_format(format_memo *memo, size_t *nmemo, const adj_policy *policy,
 	format_memo *m = &memo[j];
 	if (m->code[0])
 		return m->matches;
-	bool matches = match_item_format(policy, code, n);
+	bool matches = match_item_format(policy, scratch, code, n);
 	if (*nmemo >= FORMAT_SLOTS / 4 * 3) { /* full: start again */
 		memset(memo, 0, FORMAT_SLOTS * sizeof *memo);
 		*nmemo = 0;
@@ -339,7 +344,7 @@ price_lines(engine *E, adj_outcome *o)
 		/* step 1: rejected whole */
 		const line_pre *pre = E->pre ? &E->pre[i] : NULL;
 		if (!(pre ? pre->format_ok
-		          : code_has_item_format(NULL, NULL, &E->cat->policy, l->raw->code,
+		          : code_has_item_format(NULL, NULL, NULL, &E->cat->policy, l->raw->code,
 		                                 strlen(l->raw->code)))) {
 			adj_price_reject(r, l, ADJ_R_L01, l->raw->code, a);
 			continue;
@@ -573,8 +578,13 @@ adjudicate_money(engine *E, adj_outcome *o, verdict *v, int forced_kind)
 	o->group = &E->cat->policy.groups[o->rule->group];
 	/* C11 */
 	adj_verdict cv;
-	if (!adj_claim_codes_ok(c, &E->cat->policy, &cv)) {
-		*v = (verdict){cv.code, fmt(a, "%s", cv.value)};
+	const adj_verdict *codes = E->codes;
+	if (!codes)
+		codes = adj_claim_codes_ok(c, &E->cat->policy, NULL, &cv) ? NULL : &cv;
+	else if (codes->code == ADJ_R_COUNT)
+		codes = NULL;
+	if (codes) {
+		*v = (verdict){codes->code, fmt(a, "%s", codes->value)};
 		return 0;
 	}
 	for (size_t i = 0; i < c->raw->ndx; i++)
@@ -804,11 +814,15 @@ typedef struct prepared {
 	adj_claim claim;
 	adj_verdict v;
 	bool ok;
-	line_pre *lines; /* when ok; NULL: the engine thread finds them */
+	/* when ok, not a void request, and the parsing thread has its own match
+	 * data; else NULL and the engine thread decides them */
+	line_pre *lines;
+	adj_verdict *codes;
 } prepared;
 
-/* Called in the parsing thread: it may read the catalog, the item index and
- * the format memo (its own), and write nothing else of E. */
+/* Called in the parsing thread: it may read the catalog and the item index,
+ * match patterns through its scratch, use its format memo, and write
+ * nothing else of E. */
 static void
 on_prepare(void *vE, adj_claim_raw *raw)
 {
@@ -818,9 +832,14 @@ on_prepare(void *vE, adj_claim_raw *raw)
 		return; /* the engine thread types it then, and says what is wrong */
 	p->ok = adj_claim_parse(&p->claim, raw, &p->v);
 	p->lines = NULL;
+	p->codes = NULL;
 	const adj_claim *c = &p->claim;
-	if (p->ok && c->kind != ADJ_KIND_VOID && c->nlines &&
-	    (p->lines = adj_arena_alloc(raw->arena, c->nlines * sizeof *p->lines)))
+	if (!p->ok || c->kind == ADJ_KIND_VOID || !E->scratch)
+		goto done;
+	if ((p->codes = adj_arena_alloc(raw->arena, sizeof *p->codes)) &&
+	    adj_claim_codes_ok(c, &E->cat->policy, E->scratch, p->codes))
+		p->codes->code = ADJ_R_COUNT;
+	if (c->nlines && (p->lines = adj_arena_alloc(raw->arena, c->nlines * sizeof *p->lines)))
 		for (size_t i = 0; i < c->nlines; i++) {
 			const adj_line *l = &c->lines[i];
 			if (!l->raw->code) { /* not when ok: left to the engine thread */
@@ -828,10 +847,12 @@ on_prepare(void *vE, adj_claim_raw *raw)
 				break;
 			}
 			size_t n = strlen(l->raw->code);
-			p->lines[i] = (line_pre){
-			    adj_item_index_find(E->items, l->raw->code, n, l->date), code_hash(l->raw->code),
-			    code_has_item_format(E->formats, &E->nformats, &E->cat->policy, l->raw->code, n)};
+			p->lines[i] = (line_pre){adj_item_index_find(E->items, l->raw->code, n, l->date),
+			                         code_hash(l->raw->code),
+			                         code_has_item_format(E->formats, &E->nformats, E->scratch,
+			                                              &E->cat->policy, l->raw->code, n)};
 		}
+done:
 	raw->prepared = p;
 }
 
@@ -857,6 +878,7 @@ on_claim(void *vE, adj_claim_raw *raw)
 	const prepared *p = raw->prepared;
 	bool ok;
 	E->pre = p ? p->lines : NULL;
+	E->codes = p ? p->codes : NULL;
 	if (p) {
 		o.claim = p->claim;
 		v = p->v;
@@ -1003,6 +1025,7 @@ adj_adjudicate(adj_batch_summary *summary, adj_db *db, const char *path,
 		goto done;
 
 	E.formats = calloc(FORMAT_SLOTS, sizeof *E.formats); /* NULL: no memo, same results */
+	E.scratch = adj_pattern_scratch_new(); /* NULL: the engine thread prepares */
 	rc = adj_intake_run(fd, display, on_header, on_prepare, on_claim, &E, &berr);
 	if (rc == ADJ_EDATA && !E.internal_msg[0]) {
 		adj_diags_add_at(diags, display, berr.line, berr.column, adj_reasons[berr.code].code, "%s",
@@ -1091,6 +1114,7 @@ done:
 	adj_catalog_free(E.cat);
 	adj_arena_free(&E.work);
 	free(E.formats);
+	adj_pattern_scratch_free(E.scratch);
 	close(fd);
 	return rc;
 }

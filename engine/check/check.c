@@ -394,7 +394,8 @@ adj_claim_parse(adj_claim *c, const adj_claim_raw *raw, adj_verdict *v)
 }
 
 bool
-adj_claim_codes_ok(const adj_claim *c, const adj_policy *p, adj_verdict *v)
+adj_claim_codes_ok(const adj_claim *c, const adj_policy *p, adj_pattern_scratch *scratch,
+                   adj_verdict *v)
 {
 	const adj_claim_raw *raw = c->raw;
 	int primaries = 0;
@@ -408,12 +409,14 @@ adj_claim_codes_ok(const adj_claim *c, const adj_policy *p, adj_verdict *v)
 		return fail(v, ADJ_R_C11, "%d primary diagnoses", primaries);
 	for (size_t i = 0; i < raw->ndx; i++) {
 		const char *code = raw->dx[i].code;
-		if (adj_pattern_match(p->format[ADJ_FMT_DIAGNOSIS], code, strlen(code)) != ADJ_PATTERN_MATCH)
+		if (adj_pattern_match_in(p->format[ADJ_FMT_DIAGNOSIS], scratch, code, strlen(code)) !=
+		    ADJ_PATTERN_MATCH)
 			return fail(v, ADJ_R_C11, "diagnosis %s does not match the diagnosis code format", code);
 	}
 	for (size_t i = 0; i < raw->nproc; i++) {
 		const char *code = raw->proc[i];
-		if (adj_pattern_match(p->format[ADJ_FMT_PROCEDURE], code, strlen(code)) != ADJ_PATTERN_MATCH)
+		if (adj_pattern_match_in(p->format[ADJ_FMT_PROCEDURE], scratch, code, strlen(code)) !=
+		    ADJ_PATTERN_MATCH)
 			return fail(v, ADJ_R_C11, "procedure %s does not match the procedure code format", code);
 	}
 	return true;

@@ -65,8 +65,11 @@ bool adj_claim_id_ok(const char *s);
 bool adj_claim_parse(adj_claim *c, const adj_claim_raw *raw, adj_verdict *v);
 
 /* C11: exactly one primary diagnosis, and every diagnosis and procedure
- * code matching its format. Returns false and fills v when it fails. */
-bool adj_claim_codes_ok(const adj_claim *c, const adj_policy *p, adj_verdict *v);
+ * code matching its format. Returns false and fills v when it fails. The
+ * formats are matched through scratch (NULL: the patterns' own match data;
+ * see adj_pattern_match_in). */
+bool adj_claim_codes_ok(const adj_claim *c, const adj_policy *p, adj_pattern_scratch *scratch,
+                        adj_verdict *v);
 
 /* Parse an xs:boolean (whitespace collapsed): 1 true, 0 false, -1 bad. */
 int adj_xs_boolean(const char *s);

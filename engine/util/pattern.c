@@ -3,8 +3,9 @@
  *
  * Ownership: an adj_pattern owns its code, its match data and its match
  * context. Matching writes only to the pattern's own match data, so a
- * pattern must not be matched from two threads at once (the engine is
- * single-threaded by design).
+ * pattern must not be matched from two threads at once through it; a
+ * second thread brings its own match data (adj_pattern_scratch). The
+ * match context is only read, and JIT code runs on the caller's stack.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "pattern.h"
@@ -61,10 +62,42 @@ nomem:
 	return -1;
 }
 
+struct adj_pattern_scratch {
+	pcre2_match_data *md;
+};
+
+adj_pattern_scratch *
+adj_pattern_scratch_new(void)
+{
+	adj_pattern_scratch *s = malloc(sizeof *s);
+	/* one pair: the whole match, or 0 from pcre2_match for a pattern with
+	 * groups, which still means a match */
+	if (s && !(s->md = pcre2_match_data_create(1, NULL))) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+void
+adj_pattern_scratch_free(adj_pattern_scratch *s)
+{
+	if (!s)
+		return;
+	pcre2_match_data_free(s->md);
+	free(s);
+}
+
 int
 adj_pattern_match(const adj_pattern *p, const char *subject, size_t n)
 {
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, n, 0, 0, p->md, p->mctx);
+	return adj_pattern_match_in(p, NULL, subject, n);
+}
+
+int
+adj_pattern_match_in(const adj_pattern *p, adj_pattern_scratch *s, const char *subject, size_t n)
+{
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, n, 0, 0, s ? s->md : p->md, p->mctx);
 	if (rc >= 0)
 		return ADJ_PATTERN_MATCH;
 	if (rc == PCRE2_ERROR_NOMATCH)

@@ -37,6 +37,18 @@ int adj_pattern_compile(const char *src, size_t n, adj_pattern **out, char *err,
 /* Search subject (n bytes): ADJ_PATTERN_MATCH, _NOMATCH or _LIMIT. */
 int adj_pattern_match(const adj_pattern *p, const char *subject, size_t n);
 
+/*
+ * A pattern's own match data serves one thread. A second thread that
+ * matches the same patterns brings its own scratch (NULL when out of
+ * memory) and matches with adj_pattern_match_in: same results.
+ */
+typedef struct adj_pattern_scratch adj_pattern_scratch;
+adj_pattern_scratch *adj_pattern_scratch_new(void);
+void adj_pattern_scratch_free(adj_pattern_scratch *s);
+/* As adj_pattern_match, writing only to s (the pattern's own when NULL). */
+int adj_pattern_match_in(const adj_pattern *p, adj_pattern_scratch *s, const char *subject,
+                         size_t n);
+
 /* The source text the pattern was compiled from (NUL-terminated). */
 const char *adj_pattern_source(const adj_pattern *p);
 

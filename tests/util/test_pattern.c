@@ -2,6 +2,8 @@
  * test_pattern.c - PCRE2 code formats and catalog patterns (SPEC 3).
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/pattern.h"
@@ -101,4 +103,70 @@ Test(util_pattern, a_pattern_that_does_not_compile_says_where)
 	cr_expect_eq(adj_pattern_compile("^(K35", 5, &p, err, sizeof err), -1);
 	cr_expect_null(p);
 	cr_expect(strstr(err, "offset 5") != NULL, "%s", err);
+}
+
+/* The parsing thread matches the item and code formats through its own
+ * scratch while the engine thread may match the same patterns through
+ * theirs: the results are those of the pattern's own match data, limits
+ * included. */
+Test(util_pattern, a_scratch_matches_as_the_pattern_itself)
+{
+	static const char *const pats[] = {"^H[0-9]{11}$", "^(X[A-Z][0-9]{2})([A-Z]{3})([0-9]{3})", "K35",
+	                                   "^(a+)+$"};
+	static const char *const subjects[] = {"H12010300017", "H1201030001", "XC01AAA001A0148",
+	                                       "xc01AAA001", "AK35.9", "", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"};
+	adj_pattern_scratch *s = adj_pattern_scratch_new();
+	cr_assert_not_null(s);
+	int matches = 0, limits = 0;
+	for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
+		adj_pattern *p = compile(pats[i]);
+		for (size_t k = 0; k < sizeof subjects / sizeof *subjects; k++) {
+			int with = adj_pattern_match_in(p, s, subjects[k], strlen(subjects[k]));
+			cr_expect_eq(with, match(p, subjects[k]), "%s on \"%s\"", pats[i], subjects[k]);
+			matches += with == ADJ_PATTERN_MATCH;
+			limits += with == ADJ_PATTERN_LIMIT;
+		}
+		adj_pattern_free(p);
+	}
+	cr_expect_eq(matches, 3); /* H12010300017, XC01AAA001A0148, AK35.9 */
+	cr_expect_eq(limits, 1);  /* (a+)+ on the a...b */
+	adj_pattern_scratch_free(s);
+}
+
+typedef struct pattern_race {
+	const adj_pattern *p;
+	adj_pattern_scratch *s; /* NULL: the pattern's own */
+	int wrong;
+} pattern_race;
+
+static void *
+race_matcher(void *v)
+{
+	pattern_race *r = v;
+	char code[32];
+	for (int i = 0; i < 100000; i++) {
+		bool good = i % 3 != 0;
+		snprintf(code, sizeof code, good ? "XC%02dAAA%03d" : "YC%02dAAA%03d", i % 100, i % 1000);
+		int m = adj_pattern_match_in(r->p, r->s, code, strlen(code));
+		r->wrong += m != (good ? ADJ_PATTERN_MATCH : ADJ_PATTERN_NOMATCH);
+	}
+	return NULL;
+}
+
+/* Right answers from both threads at once. (The match data is written
+ * inside PCRE2, where ThreadSanitizer does not look: that the two share
+ * none is by construction, in adj_pattern_match_in.) */
+Test(util_pattern, two_threads_match_one_pattern_when_one_brings_a_scratch)
+{
+	adj_pattern *p = compile("^(X[A-Z])([0-9]{2})([A-Z]{3})[0-9]{3}$");
+	pattern_race a = {p, NULL, 0}, b = {p, adj_pattern_scratch_new(), 0};
+	cr_assert_not_null(b.s);
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, race_matcher, &b), 0);
+	race_matcher(&a);
+	pthread_join(t, NULL);
+	cr_expect_eq(a.wrong, 0);
+	cr_expect_eq(b.wrong, 0);
+	adj_pattern_scratch_free(b.s);
+	adj_pattern_free(p);
 }

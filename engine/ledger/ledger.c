@@ -1021,6 +1021,19 @@ compact_line(line_json *x, const char *item_code, adj_date service, adj_date par
 	x->days = x->has_days ? d - service : 0;
 }
 
+/* Room for a line of a claim being posted: its seq, code and date are
+ * attribute values, at most ADJ_MAX_ATTR_BYTES each (intake.c refuses a
+ * longer one), and its status a word of at most 8 bytes, so only the
+ * reasons need measuring. (line_room measures all: the upgrade reads lines
+ * from a file.) */
+enum { POSTED_LINE_ROOM = 32 + 3 * (2 + 6 * ADJ_MAX_ATTR_BYTES) + (2 + 6 * 8) + 13 * (INT_ROOM + 1) };
+
+static size_t
+posted_line_room(const line_json *x)
+{
+	return POSTED_LINE_ROOM + reasons_room(x->reasons, x->nreasons);
+}
+
 static size_t
 line_room(const line_json *x)
 {
@@ -1192,7 +1205,7 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 			            lr->in_policy},
 				.reasons = lr->reasons, .nreasons = lr->nreasons};
 			compact_line(&x, lr->row ? lr->row->code : NULL, c->service, ln->date);
-			if (!(p = jb_room(jl, line_room(&x) + 1)))
+			if (!(p = jb_room(jl, posted_line_room(&x) + 1)))
 				break;
 			p = w_lit(p, ",", !!i);
 			p = w_line(p, &x);

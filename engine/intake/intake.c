@@ -80,7 +80,16 @@ typedef struct intake {
 	bool cancel;         /* the caller stops: the parser is to stop too */
 	bool parser_waits;   /* the parser sleeps on `emptied` */
 	int fd, parse_rc;
+
+	/* names as the parser's dictionary holds them: libxml2 hands SAX2 its
+	 * element and attribute names and namespace URIs from that dictionary,
+	 * so one pointer comparison tells most of them apart (a name that is
+	 * not the same pointer is compared as text, as before) */
+	const xmlChar *q_ns, *q_item, *q_attr[6];
 } intake;
+
+/* An item's attributes, in adj_item_raw's order. */
+static const char *const item_attr[6] = {"seq", "code", "date", "qty", "price", "amount"};
 
 static void stop(intake *in, int rc, adj_reason code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -104,9 +113,9 @@ stop(intake *in, int rc, adj_reason code, const char *fmt, ...)
 }
 
 static bool
-is_batch_ns(const xmlChar *uri)
+is_batch_ns(const intake *in, const xmlChar *uri)
 {
-	return uri && strcmp((const char *)uri, BATCH_NS) == 0;
+	return uri && (uri == in->q_ns || strcmp((const char *)uri, BATCH_NS) == 0);
 }
 
 /* Copy an attribute value (not NUL-terminated in SAX2) into the arena. */
@@ -250,43 +259,86 @@ claim_begin(intake *in, int nb, const xmlChar **attrs)
 	in->in_claim = true;
 }
 
+/* Which of item_attr the unprefixed attribute name n is, or -1. */
+static int
+item_attr_index(const intake *in, const xmlChar *n)
+{
+	for (int f = 0; f < 6; f++)
+		if (n == in->q_attr[f])
+			return f;
+	for (int f = 0; f < 6; f++)
+		if (strcmp((const char *)n, item_attr[f]) == 0)
+			return f;
+	return -1;
+}
+
+/* An <item>: the hot path. Its attribute values are copied into one piece
+ * of the arena. */
 static void
-claim_child(intake *in, const char *name, int nb, const xmlChar **attrs, bool known_ns)
+item_begin(intake *in, adj_claim_raw *c, int nb, const xmlChar **attrs, long line)
+{
+	const xmlChar **pick[6] = {NULL};
+	size_t total = 0;
+
+	if (c->nitems >= ADJ_MAX_ITEMS) {
+		stop(in, ADJ_EDATA, ADJ_R_B01, "claim has more than %d items", ADJ_MAX_ITEMS);
+		return;
+	}
+	adj_item_raw *it = ADJ_VEC_PUSH(c->items, c->nitems, c->items_cap);
+	if (!it) {
+		stop(in, ADJ_ENOMEM, ADJ_R_B01, "out of memory");
+		return;
+	}
+	const char **field[6] = {&it->seq, &it->code, &it->date, &it->qty, &it->price, &it->amount};
+	for (int f = 0; f < 6; f++)
+		*field[f] = NULL;
+	it->line = line;
+	for (int i = 0; i < nb; i++) {
+		const xmlChar **a = attrs + 5 * i;
+		int f = a[2] == NULL ? item_attr_index(in, a[0]) : -1;
+		if (f < 0)
+			continue;
+		size_t n = (size_t)(a[4] - a[3]);
+		if (n > ADJ_MAX_ATTR_BYTES) {
+			stop(in, ADJ_EDATA, ADJ_R_B01, "attribute %s is longer than %d bytes",
+			     (const char *)a[0], ADJ_MAX_ATTR_BYTES);
+			return;
+		}
+		if (!pick[f])
+			total += n + 1;
+		pick[f] = a; /* not twice: libxml2 refuses a repeated attribute */
+	}
+	if (!total || in->stop_rc) /* xmlStopParser may have freed the input */
+		return;
+	char *p = adj_arena_alloc(&in->cur->arena, total);
+	if (!p) { /* the arena's cap (or the machine's memory): a size limit */
+		stop(in, ADJ_EDATA, ADJ_R_B01, "a claim holds more than %d MB of text",
+		     ADJ_MAX_CLAIM_BYTES >> 20);
+		return;
+	}
+	for (int f = 0; f < 6; f++) {
+		if (!pick[f])
+			continue;
+		const xmlChar **a = pick[f];
+		size_t n = (size_t)(a[4] - a[3]);
+		memcpy(p, a[3], n);
+		p[n] = '\0';
+		if (memchr(p, '&', n))
+			amp_decode(p);
+		*field[f] = p;
+		p += n + 1;
+	}
+}
+
+static void
+claim_child(intake *in, const xmlChar *localname, int nb, const xmlChar **attrs, bool known_ns)
 {
 	adj_claim_raw *c = &in->cur->claim;
+	const char *name = (const char *)localname;
 	long line = xmlSAX2GetLineNumber(in->ctxt);
 
-	if (known_ns && strcmp(name, "item") == 0) {
-		if (c->nitems >= ADJ_MAX_ITEMS) {
-			stop(in, ADJ_EDATA, ADJ_R_B01, "claim has more than %d items", ADJ_MAX_ITEMS);
-			return;
-		}
-		adj_item_raw *it = ADJ_VEC_PUSH(c->items, c->nitems, c->items_cap);
-		if (!it) {
-			stop(in, ADJ_ENOMEM, ADJ_R_B01, "out of memory");
-			return;
-		}
-		it->seq = it->code = it->date = it->qty = it->price = it->amount = NULL;
-		/* one pass over the attributes: this is the hot path */
-		for (int i = 0; i < nb; i++) {
-			const xmlChar **a = attrs + 5 * i;
-			if (a[2] != NULL)
-				continue;
-			const char *n = (const char *)a[0];
-			const char **field = NULL;
-			switch (n[0]) {
-			case 's': field = strcmp(n, "seq") == 0 ? &it->seq : NULL; break;
-			case 'c': field = strcmp(n, "code") == 0 ? &it->code : NULL; break;
-			case 'd': field = strcmp(n, "date") == 0 ? &it->date : NULL; break;
-			case 'q': field = strcmp(n, "qty") == 0 ? &it->qty : NULL; break;
-			case 'p': field = strcmp(n, "price") == 0 ? &it->price : NULL; break;
-			case 'a': field = strcmp(n, "amount") == 0 ? &it->amount : NULL; break;
-			default: break;
-			}
-			if (field)
-				*field = attr_copy(in, a);
-		}
-		it->line = line;
+	if (known_ns && (localname == in->q_item || strcmp(name, "item") == 0)) {
+		item_begin(in, c, nb, attrs, line);
 	} else if (known_ns && strcmp(name, "diagnosis") == 0) {
 		if (c->ndx >= ADJ_MAX_DIAGNOSES) {
 			stop(in, ADJ_EDATA, ADJ_R_B01, "claim has more than %d diagnoses", ADJ_MAX_DIAGNOSES);
@@ -347,7 +399,7 @@ on_start(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlCh
 		return;
 	}
 	if (in->depth == 1) {
-		if (strcmp(name, "batch") != 0 || !is_batch_ns(uri)) {
+		if (strcmp(name, "batch") != 0 || !is_batch_ns(in, uri)) {
 			stop(in, ADJ_EDATA, ADJ_R_B02, "the root must be <batch xmlns=\"" BATCH_NS "\">, not <%s>",
 			     name);
 			return;
@@ -366,7 +418,7 @@ on_start(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlCh
 		return;
 	}
 	if (in->depth == 2) {
-		if (strcmp(name, "claim") != 0 || !is_batch_ns(uri)) {
+		if (strcmp(name, "claim") != 0 || !is_batch_ns(in, uri)) {
 			stop(in, ADJ_EDATA, ADJ_R_B02, "<batch> may hold only <claim> elements, not <%s>", name);
 			return;
 		}
@@ -375,7 +427,7 @@ on_start(void *vin, const xmlChar *localname, const xmlChar *prefix, const xmlCh
 		return;
 	}
 	if (in->depth == 3) {
-		claim_child(in, name, nb_attributes, attrs, is_batch_ns(uri));
+		claim_child(in, localname, nb_attributes, attrs, is_batch_ns(in, uri));
 		return;
 	}
 	/* deeper: nothing is expected inside the children of a claim */
@@ -587,6 +639,12 @@ parse_all(intake *in)
 		return ADJ_ENOMEM;
 	}
 	xmlCtxtUseOptions(in->ctxt, ADJ_XML_OPTIONS);
+	if (in->ctxt->dict) { /* NULL leaves the comparisons to strcmp */
+		in->q_ns = xmlDictLookup(in->ctxt->dict, (const xmlChar *)BATCH_NS, -1);
+		in->q_item = xmlDictLookup(in->ctxt->dict, (const xmlChar *)"item", -1);
+		for (int f = 0; f < 6; f++)
+			in->q_attr[f] = xmlDictLookup(in->ctxt->dict, (const xmlChar *)item_attr[f], -1);
+	}
 	if (got == 0) {
 		in->stop_rc = ADJ_EDATA;
 		err->code = ADJ_R_B01;

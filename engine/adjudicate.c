@@ -234,16 +234,12 @@ struct tally {
 	uint32_t gen;     /* in use when it is the claim's generation (engine.tally_gen) */
 };
 
-/* FNV-1a of a line's code: once per line, for both of its keys. */
+/* FNV-1a of a line's code (the item index's hash): once per line, for the
+ * index, the format memo and both of its tally keys. */
 static uint64_t
 code_hash(const char *s)
 {
-	uint64_t h = UINT64_C(1469598103934665603);
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= UINT64_C(1099511628211);
-	}
-	return h;
+	return adj_item_code_hash(s, strlen(s));
 }
 
 static uint64_t
@@ -291,16 +287,13 @@ match_item_format(const adj_policy *p, adj_pattern_scratch *scratch, const char 
 }
 
 /* memo and scratch: the parsing thread's; both NULL in the engine thread
- * (match every time, with the patterns' own match data) */
+ * (match every time, with the patterns' own match data). h: code_hash. */
 static bool
 code_has_item_format(format_memo *memo, size_t *nmemo, adj_pattern_scratch *scratch,
-                     const adj_policy *policy, const char *code, size_t n)
+                     const adj_policy *policy, const char *code, size_t n, uint64_t h)
 {
 	if (!memo || n == 0 || n >= FORMAT_CODE)
 		return match_item_format(policy, scratch, code, n);
-	uint64_t h = 14695981039346656037u; /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)code[i]) * 1099511628211u;
 	size_t j = (size_t)h & (FORMAT_SLOTS - 1);
 	while (memo[j].code[0] && strcmp(memo[j].code, code) != 0)
 		j = (j + 1) & (FORMAT_SLOTS - 1);
@@ -358,7 +351,7 @@ price_lines(engine *E, adj_outcome *o)
 		const line_pre *pre = E->pre ? &E->pre[i] : NULL;
 		if (!(pre ? pre->format_ok
 		          : code_has_item_format(NULL, NULL, NULL, &E->cat->policy, l->raw->code,
-		                                 strlen(l->raw->code)))) {
+		                                 strlen(l->raw->code), 0))) {
 			adj_price_reject(r, l, ADJ_R_L01, l->raw->code, a);
 			continue;
 		}
@@ -860,10 +853,11 @@ on_prepare(void *vE, adj_claim_raw *raw)
 				break;
 			}
 			size_t n = strlen(l->raw->code);
-			p->lines[i] = (line_pre){adj_item_index_find(E->items, l->raw->code, n, l->date),
-			                         code_hash(l->raw->code),
-			                         code_has_item_format(E->formats, &E->nformats, E->scratch,
-			                                              &E->cat->policy, l->raw->code, n)};
+			uint64_t h = adj_item_code_hash(l->raw->code, n);
+			p->lines[i] = (line_pre){
+			    adj_item_index_find_hashed(E->items, l->raw->code, n, h, l->date), h,
+			    code_has_item_format(E->formats, &E->nformats, E->scratch, &E->cat->policy,
+			                         l->raw->code, n, h)};
 		}
 done:
 	raw->prepared = p;

@@ -17,8 +17,8 @@ struct adj_item_index {
 	size_t nslots;
 };
 
-static uint64_t
-hash(const char *s, size_t n)
+uint64_t
+adj_item_code_hash(const char *s, size_t n)
 {
 	uint64_t h = UINT64_C(1469598103934665603);
 	for (size_t i = 0; i < n; i++) {
@@ -64,7 +64,7 @@ adj_item_index_build(adj_item_index **out, const adj_catalog *cat)
 		while (j < n && strcmp(ix->items[j]->code, ix->items[i]->code) == 0)
 			j++;
 		const char *code = ix->items[i]->code;
-		size_t h = hash(code, strlen(code)) & (ix->nslots - 1);
+		size_t h = adj_item_code_hash(code, strlen(code)) & (ix->nslots - 1);
 		while (ix->slots[h].code)
 			h = (h + 1) & (ix->nslots - 1);
 		ix->slots[h].code = code;
@@ -89,7 +89,14 @@ adj_item_index_free(adj_item_index *ix)
 const adj_item *
 adj_item_index_find(const adj_item_index *ix, const char *code, size_t n, adj_date date)
 {
-	size_t h = hash(code, n) & (ix->nslots - 1);
+	return adj_item_index_find_hashed(ix, code, n, adj_item_code_hash(code, n), date);
+}
+
+const adj_item *
+adj_item_index_find_hashed(const adj_item_index *ix, const char *code, size_t n, uint64_t hash,
+                           adj_date date)
+{
+	size_t h = (size_t)hash & (ix->nslots - 1);
 	while (ix->slots[h].code) {
 		const slot *s = &ix->slots[h];
 		if (strncmp(s->code, code, n) == 0 && s->code[n] == '\0') {

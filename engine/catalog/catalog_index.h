@@ -20,4 +20,11 @@ void adj_item_index_free(adj_item_index *ix);
 const adj_item *adj_item_index_find(const adj_item_index *ix, const char *code, size_t n,
                                     adj_date date);
 
+/* The index's hash of a code (FNV-1a, 64 bits), for a caller that hashes
+ * the code for itself too: adj_item_index_find_hashed then does not hash
+ * it again. */
+uint64_t adj_item_code_hash(const char *code, size_t n);
+const adj_item *adj_item_index_find_hashed(const adj_item_index *ix, const char *code, size_t n,
+                                           uint64_t hash, adj_date date);
+
 #endif

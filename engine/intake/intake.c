@@ -321,9 +321,11 @@ item_begin(intake *in, adj_claim_raw *c, int nb, const xmlChar **attrs, long lin
 			continue;
 		const xmlChar **a = pick[f];
 		size_t n = (size_t)(a[4] - a[3]);
-		memcpy(p, a[3], n);
+		bool amp = false; /* a loop, not memchr: the values are a few bytes */
+		for (size_t i = 0; i < n; i++)
+			amp |= (p[i] = (char)a[3][i]) == '&';
 		p[n] = '\0';
-		if (memchr(p, '&', n))
+		if (amp)
 			amp_decode(p);
 		*field[f] = p;
 		p += n + 1;

@@ -316,19 +316,24 @@ item_begin(intake *in, adj_claim_raw *c, int nb, const xmlChar **attrs, long lin
 		     ADJ_MAX_CLAIM_BYTES >> 20);
 		return;
 	}
+	char *start = p, *val[6] = {NULL};
 	for (int f = 0; f < 6; f++) {
 		if (!pick[f])
 			continue;
 		const xmlChar **a = pick[f];
 		size_t n = (size_t)(a[4] - a[3]);
-		bool amp = false; /* a loop, not memchr: the values are a few bytes */
-		for (size_t i = 0; i < n; i++)
-			amp |= (p[i] = (char)a[3][i]) == '&';
+		memcpy(p, a[3], n);
 		p[n] = '\0';
-		if (amp)
-			amp_decode(p);
-		*field[f] = p;
+		val[f] = p;
 		p += n + 1;
+	}
+	/* one look for '&' over the six values (a few bytes each), and only
+	 * when there is one, at each */
+	bool amp = memchr(start, '&', total) != NULL;
+	for (int f = 0; f < 6; f++) {
+		if (amp && val[f] && strchr(val[f], '&'))
+			amp_decode(val[f]);
+		*field[f] = val[f];
 	}
 }
 

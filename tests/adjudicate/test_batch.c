@@ -388,7 +388,9 @@ Test(batch, an_ampersand_in_an_id_comes_back_as_written)
 	        "  <claim id=\"MZ&#38;1\" type=\"outpatient\"><member id=\"12010419521208341X\"/>"
 	        "<visit date=\"2005-03-01\"/><diagnosis code=\"I10.x00\" primary=\"true\"/>"
 	        "<item seq=\"1\" code=\"XA01ABD075A002010100483\" date=\"2005-03-01\" qty=\"1\" "
-	        "price=\"12.50\" amount=\"12.50\"/></claim>\n"
+	        "price=\"12.50\" amount=\"12.50\"/>"
+	        "<item seq=\"2\" code=\"AB&amp;C&amp;#38;D\" date=\"2005-03-01\" qty=\"1\" "
+	        "price=\"1.00\" amount=\"1.00\"/></claim>\n"
 	        "</batch>\n");
 	char in[4300], out[4300];
 	snprintf(in, sizeof in, "%s/amp.xml", tmp);
@@ -397,11 +399,18 @@ Test(batch, an_ampersand_in_an_id_comes_back_as_written)
 	char *r = t_read(out, NULL);
 	cr_expect(strstr(r, " batch=\"A&amp;B&amp;#38;C\" ") != NULL, "%s", r);
 	cr_expect(strstr(r, "<claim id=\"MZ&amp;1\" ") != NULL, "%s", r);
+	/* an item's values take the same path as every other attribute's: the
+	 * second item's code is not an item code (L01, its value as written) */
+	cr_expect(strstr(r, "code=\"L01\"") != NULL && strstr(r, "value=\"AB&amp;C&amp;#38;D\"") != NULL,
+	          "%s", r);
 	char *bid = text_of("SELECT batch_id FROM batch");
 	char *cid = text_of("SELECT claim_id FROM claim");
+	char *code = text_of("SELECT code FROM line WHERE seq = '2'");
 	cr_expect_str_eq(bid, "A&B&#38;C");
 	cr_expect_str_eq(cid, "MZ&1");
+	cr_expect_str_eq(code, "AB&C&#38;D");
 	free(bid);
 	free(cid);
+	free(code);
 	free(r);
 }

@@ -224,12 +224,10 @@ typedef struct str {
 	size_t n;
 } str;
 
+/* An attribute's value, escaped, and its closing quote. */
 static void
-attr(adj_remit *r, const char *name, str v)
+attr_value(adj_remit *r, str v)
 {
-	put(r, " ", 1);
-	puts_(r, name);
-	put(r, "=\"", 2);
 	const unsigned char *run = (const unsigned char *)v.s, *p = run, *e = run + v.n;
 	for (;; p++) {
 		while (p < e && !escape[*p])
@@ -241,6 +239,15 @@ attr(adj_remit *r, const char *name, str v)
 		run = p + 1;
 	}
 	put(r, "\"", 1);
+}
+
+static void
+attr(adj_remit *r, const char *name, str v)
+{
+	put(r, " ", 1);
+	puts_(r, name);
+	put(r, "=\"", 2);
+	attr_value(r, v);
 }
 
 static void
@@ -419,8 +426,10 @@ fmt_item(adj_remit *r, rd *d)
 	size_t n = 0;
 
 	start(r, "item");
-	attr(r, "seq", rd_str(d));
-	attr(r, "status", rd_str(d));
+	put(r, " seq=\"", 6); /* attr's bytes, the names' lengths known */
+	attr_value(r, rd_str(d));
+	put(r, " status=\"", 9);
+	attr_value(r, rd_str(d));
 	for (int k = 0; k < 6; k++) {
 		memcpy(b + n, item_amount_open[k].text, item_amount_open[k].n);
 		n += item_amount_open[k].n;

@@ -3,6 +3,7 @@
  * arithmetic (SPEC 3).
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -123,6 +124,35 @@ Test(util_num, money_is_written_with_two_decimals_and_a_sign_when_negative)
 		size_t n = adj_fen_format(cases[i].v, buf);
 		cr_expect_str_eq(buf, cases[i].text);
 		cr_expect_eq(n, strlen(cases[i].text));
+	}
+}
+
+/* Every amount as printf would write it, two decimals after the yuan:
+ * edges of each digit count and a spread of others, both signs. */
+Test(util_num, money_is_written_as_printf_would)
+{
+	char buf[ADJ_FEN_TEXT], want[64];
+	uint64_t x = UINT64_C(0x9E3779B97F4A7C15);
+	int64_t p10 = 1;
+	for (int round = 0; round < 200000; round++) {
+		int64_t v;
+		if (round < 16 * 4) { /* 10^k - 1, 10^k, 10^k + 1, 10^k + 99 */
+			if (round % 4 == 0 && round)
+				p10 *= 10;
+			static const int64_t add[] = {-1, 0, 1, 99};
+			v = p10 + add[round % 4];
+		} else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			v = (int64_t)(x % (uint64_t)ADJ_FEN_MAX) >> (x % 40);
+		}
+		for (int sign = 0; sign < 2; sign++, v = -v) {
+			uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+			snprintf(want, sizeof want, "%s%llu.%02llu", v < 0 ? "-" : "",
+			         (unsigned long long)(u / 100), (unsigned long long)(u % 100));
+			size_t n = adj_fen_format(v, buf);
+			cr_assert_str_eq(buf, want);
+			cr_assert_eq(n, strlen(want));
+		}
 	}
 }
 

@@ -18,11 +18,11 @@ struct adj_item_index {
 };
 
 uint64_t
-adj_item_code_hash(const char *s, size_t n)
+adj_item_code_hash(const char *code, size_t n)
 {
 	uint64_t h = UINT64_C(1469598103934665603);
 	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+		h ^= (unsigned char)code[i];
 		h *= UINT64_C(1099511628211);
 	}
 	return h;

@@ -304,9 +304,9 @@ item_begin(intake *in, adj_claim_raw *c, int nb, const xmlChar **attrs, long lin
 			     (const char *)a[0], ADJ_MAX_ATTR_BYTES);
 			return;
 		}
-		if (!pick[f])
-			total += n + 1;
-		pick[f] = a; /* not twice: libxml2 refuses a repeated attribute */
+		total += n + 1; /* each time: the last one is copied (libxml2 refuses a
+		                 * repeated attribute anyway) */
+		pick[f] = a;
 	}
 	if (!total || in->stop_rc) /* xmlStopParser may have freed the input */
 		return;

@@ -105,6 +105,12 @@ adj_pattern_match_in(const adj_pattern *p, adj_pattern_scratch *s, const char *s
 	return ADJ_PATTERN_LIMIT;
 }
 
+size_t
+adj_pattern_own_match_end(const adj_pattern *p)
+{
+	return (size_t)pcre2_get_ovector_pointer(p->md)[1];
+}
+
 const char *
 adj_pattern_source(const adj_pattern *p)
 {

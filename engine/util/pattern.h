@@ -49,6 +49,10 @@ void adj_pattern_scratch_free(adj_pattern_scratch *s);
 int adj_pattern_match_in(const adj_pattern *p, adj_pattern_scratch *s, const char *subject,
                          size_t n);
 
+/* Where the last match through p's own match data ended (for the tests:
+ * a match through a scratch leaves it as it was). */
+size_t adj_pattern_own_match_end(const adj_pattern *p);
+
 /* The source text the pattern was compiled from (NUL-terminated). */
 const char *adj_pattern_source(const adj_pattern *p);
 

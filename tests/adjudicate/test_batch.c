@@ -378,6 +378,41 @@ Test(batch, identities_hold_on_every_claim_of_a_generated_batch, .timeout = 300)
 	cr_expect_eq(count("SELECT count(*) FROM accumulator a WHERE pool != (SELECT coalesce(sum(pool), 0) FROM claim c WHERE c.member = a.member AND c.scheme = a.scheme AND c.year = a.year AND c.grp = a.grp AND c.counted AND c.voided_by IS NULL) OR claims != (SELECT count(*) FROM claim c WHERE c.member = a.member AND c.scheme = a.scheme AND c.year = a.year AND c.grp = a.grp AND c.counted AND c.voided_by IS NULL)"), 0);
 }
 
+/* The ledger reserves room for a line from the intake's bound alone
+ * (4,096 bytes a value, each byte up to 6 in JSON): a C01 claim's line
+ * whose seq, code and date are 4,096 tabs each, the most room a line can
+ * take, is recorded whole (AddressSanitizer watches the buffer). */
+Test(batch, a_line_of_the_longest_values_to_escape_is_recorded_whole)
+{
+	size_t big = 3 * 4096 * 4 + 4096;
+	char *xml = malloc(big);
+	char *tabs = malloc(4096 * 4 + 1); /* 4,096 character references to a tab */
+	cr_assert(xml && tabs);
+	for (int i = 0; i < 4096; i++)
+		memcpy(tabs + 4 * i, "&#9;", 4);
+	tabs[4096 * 4] = '\0';
+	snprintf(xml, big,
+	         "<batch xmlns=\"urn:adjudicator:batch:1\" id=\"T1\" hospital=\"H12010300017\" "
+	         "created=\"2005-12-01T08:00:00\">\n"
+	         "  <claim id=\"MZ1\" type=\"outpatient\"><member id=\"12010419521208341X\"/>"
+	         "<visit date=\"2005-03-01\"/><diagnosis code=\"I10.x00\" primary=\"true\"/>"
+	         "<item seq=\"%s\" code=\"%s\" date=\"%s\" qty=\"1\" price=\"1.00\" amount=\"1.00\"/>"
+	         "</claim>\n</batch>\n",
+	         tabs, tabs, tabs);
+	t_write(tmp, "tabs.xml", xml);
+	char in[4300], out[4300];
+	snprintf(in, sizeof in, "%s/tabs.xml", tmp);
+	snprintf(out, sizeof out, "%s/tabs-r.xml", tmp);
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", in, "--db", db, "-o", out, NULL}), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claim WHERE status = 'rejected' AND reason = 'C01'"), 1);
+	cr_expect_eq(count("SELECT length(seq) FROM line"), 4096);
+	cr_expect_eq(count("SELECT length(code) FROM line"), 4096);
+	cr_expect_eq(count("SELECT length(date) FROM line"), 4096);
+	cr_expect_eq(count("SELECT replace(seq, char(9), '') = '' AND code = seq AND date = seq FROM line"), 1);
+	free(xml);
+	free(tabs);
+}
+
 /* Fuzz finding (tests/fuzz/regressions/batch/echo-amp-batch-id.xml): libxml2
  * hands an attribute's '&' over as "&#38;"; ids come back as written. */
 Test(batch, an_ampersand_in_an_id_comes_back_as_written)

@@ -133,6 +133,23 @@ Test(util_pattern, a_scratch_matches_as_the_pattern_itself)
 	adj_pattern_scratch_free(s);
 }
 
+/* What keeps the two threads apart: a match through a scratch writes the
+ * scratch, not the pattern's own match data. */
+Test(util_pattern, a_match_through_a_scratch_leaves_the_patterns_own_data_alone)
+{
+	adj_pattern *p = compile("a+");
+	adj_pattern_scratch *s = adj_pattern_scratch_new();
+	cr_assert_not_null(s);
+	cr_assert_eq(match(p, "xaaaa"), ADJ_PATTERN_MATCH);
+	cr_expect_eq(adj_pattern_own_match_end(p), 5);
+	cr_assert_eq(adj_pattern_match_in(p, s, "aa", 2), ADJ_PATTERN_MATCH);
+	cr_expect_eq(adj_pattern_own_match_end(p), 5);
+	cr_assert_eq(adj_pattern_match_in(p, NULL, "aa", 2), ADJ_PATTERN_MATCH);
+	cr_expect_eq(adj_pattern_own_match_end(p), 2);
+	adj_pattern_scratch_free(s);
+	adj_pattern_free(p);
+}
+
 typedef struct pattern_race {
 	const adj_pattern *p;
 	adj_pattern_scratch *s; /* NULL: the pattern's own */

@@ -329,7 +329,7 @@ item_begin(intake *in, adj_claim_raw *c, int nb, const xmlChar **attrs, long lin
 	}
 	/* one look for '&' over the six values (a few bytes each), and only
 	 * when there is one, at each */
-	bool amp = memchr(start, '&', total) != NULL;
+	bool amp = memchr(start, '&', (size_t)(p - start)) != NULL; /* what was written */
 	for (int f = 0; f < 6; f++) {
 		if (amp && val[f] && strchr(val[f], '&'))
 			amp_decode(val[f]);

@@ -26,18 +26,6 @@ bind_opt_int(sqlite3_stmt *st, int i, int64_t v, int64_t none)
 }
 
 static void
-bind_date(sqlite3_stmt *st, int i, adj_date d)
-{
-	char b[ADJ_DATE_TEXT];
-	if (d == ADJ_DATE_NONE) {
-		sqlite3_bind_null(st, i);
-		return;
-	}
-	adj_date_format(d, b);
-	sqlite3_bind_text(st, i, b, 10, SQLITE_TRANSIENT);
-}
-
-static void
 bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
@@ -282,8 +270,8 @@ store_rest(adj_db *db, adj_catalog *cat, long v)
 		sqlite3_bind_int64(sd, 8, s->tier);
 		sqlite3_bind_int64(sd, 9, s->standard);
 		bind_opt_int(sd, 10, s->max_stay, -1);
-		bind_date(sd, 11, s->valid_from);
-		bind_date(sd, 12, s->valid_to);
+		adj_db_bind_date(sd, 11, s->valid_from, NULL);
+		adj_db_bind_date(sd, 12, s->valid_to, NULL);
 		if ((rc = step_done(db, sd, "storing a single-disease row")) == 0)
 			s->row_id = sqlite3_last_insert_rowid(db->sql);
 	}
@@ -295,8 +283,8 @@ store_rest(adj_db *db, adj_catalog *cat, long v)
 		bind_text(h, 4, x->name);
 		sqlite3_bind_int64(h, 5, x->tier);
 		bind_text(h, 6, x->schemes);
-		bind_date(h, 7, x->designated_from);
-		bind_date(h, 8, x->designated_to);
+		adj_db_bind_date(h, 7, x->designated_from, NULL);
+		adj_db_bind_date(h, 8, x->designated_to, NULL);
 		bind_text(h, 9, x->settlement == ADJ_SETTLE_GLOBAL_BUDGET ? "global-budget" : "ffs");
 		sqlite3_bind_int(h, 10, x->single_disease);
 		rc = step_done(db, h, "storing a hospital");

@@ -255,6 +255,18 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 }
 
 void
+adj_db_bind_date(sqlite3_stmt *st, int i, adj_date d, char *keep)
+{
+	char b[ADJ_DATE_TEXT];
+	if (d == ADJ_DATE_NONE) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	adj_date_format(d, keep ? keep : b);
+	sqlite3_bind_text(st, i, keep ? keep : b, 10, keep ? SQLITE_STATIC : SQLITE_TRANSIENT);
+}
+
+void
 adj_db_close(adj_db *db)
 {
 	if (!db)

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "adjudicator.h"
+#include "util/date.h"
 
 struct adj_db {
 	sqlite3 *sql;
@@ -40,6 +41,12 @@ int adj_db_exec(adj_db *db, const char *sql);
 
 /* Prepare a statement; ADJ_EIO with db->errmsg on failure. */
 int adj_db_prepare(adj_db *db, sqlite3_stmt **st, const char *sql);
+
+/* Bind d as YYYY-MM-DD text (NULL for ADJ_DATE_NONE). With keep (room for
+ * ADJ_DATE_TEXT bytes) the text is written there and bound without a copy,
+ * so keep must hold it until the parameter is bound again; without, SQLite
+ * copies it. */
+void adj_db_bind_date(sqlite3_stmt *st, int i, adj_date d, char *keep);
 
 /* Record the current SQLite error as db->errmsg and return ADJ_EIO. */
 int adj_db_fail(adj_db *db, const char *what);

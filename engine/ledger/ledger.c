@@ -228,31 +228,6 @@ bind_str(sqlite3_stmt *s, int i, const char *v)
 }
 
 static void
-bind_date(sqlite3_stmt *s, int i, adj_date d)
-{
-	char b[ADJ_DATE_TEXT];
-	if (d == ADJ_DATE_NONE) {
-		sqlite3_bind_null(s, i);
-		return;
-	}
-	adj_date_format(d, b);
-	sqlite3_bind_text(s, i, b, 10, SQLITE_TRANSIENT);
-}
-
-/* For S_CLAIM, whose bindings are not cleared (every one is set at every
- * claim): d in buf, bound without a copy; buf keeps it until the next claim. */
-static void
-bind_date_in(sqlite3_stmt *s, int i, adj_date d, char buf[ADJ_DATE_TEXT])
-{
-	if (d == ADJ_DATE_NONE) {
-		sqlite3_bind_null(s, i);
-		return;
-	}
-	adj_date_format(d, buf);
-	sqlite3_bind_text(s, i, buf, 10, SQLITE_STATIC);
-}
-
-static void
 bind_i64_or_null(sqlite3_stmt *s, int i, bool has, int64_t v)
 {
 	if (has)
@@ -511,8 +486,8 @@ adj_ledger_stay_overlap(adj_ledger *l, const char *member, adj_date a, adj_date 
 {
 	sqlite3_stmt *s = stmt(l, S_OVERLAP);
 	bind_str(s, 1, member);
-	bind_date(s, 2, e);
-	bind_date(s, 3, a);
+	adj_db_bind_date(s, 2, e, NULL);
+	adj_db_bind_date(s, 3, a, NULL);
 	sqlite3_bind_int64(s, 4, except);
 	char first[32] = "";
 	int64_t first_id = 0;
@@ -1149,10 +1124,9 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 	const adj_claim_raw *raw = c->raw;
 	/* no sqlite3_clear_bindings (1.6% of a batch's engine thread): every
 	 * parameter is bound below, NULL included */
-	sqlite3_stmt *s = l->st[S_CLAIM];
+	sqlite3_stmt *s = l->st[S_CLAIM]; /* reset by done() after each step */
 	int k = 1, rc;
 
-	sqlite3_reset(s);
 	sqlite3_bind_int64(s, k++, batch_row);
 	sqlite3_bind_int64(s, k++, (int64_t)raw->index);
 	bind_str(s, k++, hospital);
@@ -1164,10 +1138,12 @@ adj_ledger_post(adj_ledger *l, int64_t batch_row, const char *hospital, adj_outc
 	bind_str(s, k++, o->member ? o->member->scheme : NULL);
 	bind_str(s, k++, o->member ? o->member->category : NULL);
 	bind_str(s, k++, c->type >= 0 ? adj_claim_type_name[c->type] : raw->type);
-	bind_date_in(s, k++, c->admitted, l->post_dates[0]);
-	bind_date_in(s, k++, c->discharged, l->post_dates[1]);
-	bind_date_in(s, k++, c->stay_end, l->post_dates[2]);
-	bind_date_in(s, k++, c->service, l->post_dates[3]);
+	/* dates without a copy: S_CLAIM's bindings are not cleared, every one
+	 * is set at every claim, and post_dates keeps them until the next */
+	adj_db_bind_date(s, k++, c->admitted, l->post_dates[0]);
+	adj_db_bind_date(s, k++, c->discharged, l->post_dates[1]);
+	adj_db_bind_date(s, k++, c->stay_end, l->post_dates[2]);
+	adj_db_bind_date(s, k++, c->service, l->post_dates[3]);
 	bind_i64_or_null(s, k++, c->year != 0, c->year);
 	bind_str(s, k++, adj_status_name[o->status]);
 	bind_str(s, k++, o->c_reason != ADJ_R_COUNT ? adj_reasons[o->c_reason].code : NULL);

@@ -23,7 +23,7 @@
 
 extern const char adj_schema_sql[];
 
-#define SCHEMA_VERSION "7"
+#define SCHEMA_VERSION "8"
 
 const char *
 adj_db_default_path(const char *explicit_path)
@@ -135,7 +135,9 @@ adj_db_set_wait_notice(adj_db *db, void (*fn)(void *ctx, const char *path), void
  * line as sixteen elements; 6 cuts each line after its last element that
  * is not its default (see schema.sql), a third less ledger for a batch; 7
  * also writes a line's code as 0 when it is its item's and its date as days
- * from the claim's service date, 30% less again.
+ * from the claim's service date, 30% less again; 8 puts the elements most
+ * lines leave at their defaults last (the code, billed, in-policy) and the
+ * seq as an integer, a quarter less lines again.
  */
 static int
 upgrade(adj_db *db)
@@ -146,7 +148,10 @@ upgrade(adj_db *db)
 	                       NULL) != SQLITE_OK)
 		return 0;
 	const char *v = sqlite3_step(q) == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
-	int from = v && strcmp(v, "5") == 0 ? 5 : v && strcmp(v, "6") == 0 ? 6 : 0;
+	int from = v && strcmp(v, "5") == 0   ? 5
+	           : v && strcmp(v, "6") == 0 ? 6
+	           : v && strcmp(v, "7") == 0 ? 7
+	                                      : 0;
 	sqlite3_finalize(q);
 	if (!from)
 		return 0;
@@ -231,7 +236,7 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 		if (!rc) {
 			const char *v = sqlite3_step(q) == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0)
 			                                              : NULL;
-			if (v && (strcmp(v, "5") == 0 || strcmp(v, "6") == 0)) {
+			if (v && (strcmp(v, "5") == 0 || strcmp(v, "6") == 0 || strcmp(v, "7") == 0)) {
 				snprintf(db->errmsg, sizeof db->errmsg,
 				         "a database of schema version %s: `adjudicator init` upgrades it to "
 				         "version " SCHEMA_VERSION " (its ledger's lines rewritten, nothing else)", v);

@@ -976,28 +976,35 @@ w_reasons(char *p, const adj_reason_rec *r, size_t n)
 }
 
 /*
- * One line of a claim row's `lines` (schema version 7): the first seven
+ * One line of a claim row's `lines` (schema version 8): the first four
  * elements always, then the rest in the order in which they most often
  * differ from what they usually are, cut after the last one that does:
  *
- *   0 seq  1 code  2 date  3 qty  4 price  5 item  6 billed
- *   7 in_policy (billed)  8 over_cap (0)  9 first_pay (0)  10 reasons ([])
- *   11 status ("accepted")  12 rejected (0)  13 self_pay (0)
- *   14 allowed_qty (qty)  15 allowed_price (price)
+ *   0 seq  1 qty  2 price  3 item
+ *   4 date (the claim's service date)  5 over_cap (0)  6 first_pay (0)
+ *   7 reasons ([])  8 code (the code of the item)  9 billed (price(qty, price))
+ *   10 status ("accepted")  11 rejected (0)  12 self_pay (0)
+ *   13 allowed_qty (qty)  14 allowed_price (price)
+ *   15 in_policy (billed - rejected - self_pay - over_cap - first_pay)
  *
  * An element left out has the value in brackets; the view `line` puts them
- * back. Most lines (accepted at their price with nothing capped or paid
- * first) need the first seven: 40% of what the sixteen took (version 6).
- * Version 7 also writes the code as 0 when it is the code of the line's
- * catalog item (the view reads it from `item`), and the date as the number
- * of days from the claim's service date when it is a date written as
- * YYYY-MM-DD (the view adds them back with date()); a text written as read
- * otherwise. A plain line is then about 45 bytes instead of 76.
+ * back. The seq is an integer when it is one as C01 reads it (1 to 9
+ * digits, no leading zero), a string otherwise; the date the number of days
+ * from the claim's service date when it is a date written YYYY-MM-DD, the
+ * text as read otherwise; the code 0 when it is the code of the line's
+ * catalog item. A line billed at its price and accepted with nothing
+ * capped or paid first on the claim's service date is `[1,1000,1500,417]`
+ * (version 7 wrote `["1",0,0,1000,1500,417,1500]`), on a later day of a
+ * stay `[7,1000,600,404,1]`, and one with a first payment
+ * `[2,1000,200000,538,0,0,20000,[["L23","10"]]]`. In-policy, last and
+ * almost never written, is what the line's identity (SPEC 5.2) leaves.
+ * Version 6 first cut lines after their last element that is not its
+ * default; version 7 wrote the code as 0 and the date as days.
  */
 typedef struct line_json {
 	const char *seq, *code, *date, *status;
 	bool has_qty, has_item, screened;
-	bool code_is_item, has_days; /* version 7's short forms, see compact_line */
+	bool code_is_item, has_days; /* the short forms, see compact_line */
 	int32_t days;
 	int64_t qty, price, item, allowed_qty, allowed_price;
 	int64_t amt[6]; /* billed rejected self_pay over_cap first_pay in_policy */
@@ -1041,63 +1048,108 @@ line_room(const line_json *x)
 	       (x->reasons_json ? strlen(x->reasons_json) : reasons_room(x->reasons, x->nreasons));
 }
 
+/* Whether a seq is written as an integer: C01's [1-9][0-9]{0,8}, which
+ * reads back as the same text. */
+static bool
+seq_is_int(const char *s)
+{
+	if (!s || *s < '1' || *s > '9')
+		return false;
+	size_t n = 1;
+	while (n < 10 && s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n < 10 && s[n] == '\0';
+}
+
+/* Whether billed is what the view computes when it is left out:
+ * price(qty, price) in SQLite's integer arithmetic, which must not
+ * overflow (it would turn to floating point). */
+static bool
+billed_is_price(const line_json *x, int64_t billed)
+{
+	int64_t qp;
+	return x->has_qty && x->qty >= 0 && x->price >= 0 &&
+	       !__builtin_mul_overflow(x->qty, x->price, &qp) && qp <= INT64_MAX - 500 &&
+	       (qp + 500) / 1000 == billed;
+}
+
+/* Whether in_policy is what the view computes when it is left out, the
+ * identity's remainder, in SQLite's order and without an overflow (which
+ * would turn SQLite's arithmetic to floating point). */
+static bool
+in_policy_is_rest(const int64_t *amt)
+{
+	enum { BILLED, REJECTED, SELF_PAY, OVER_CAP, FIRST_PAY, IN_POLICY };
+	int64_t r;
+	return !__builtin_sub_overflow(amt[BILLED], amt[REJECTED], &r) &&
+	       !__builtin_sub_overflow(r, amt[SELF_PAY], &r) &&
+	       !__builtin_sub_overflow(r, amt[OVER_CAP], &r) &&
+	       !__builtin_sub_overflow(r, amt[FIRST_PAY], &r) && r == amt[IN_POLICY];
+}
+
+/* Whether element k (4 to 15) of a line is its default (see above). */
+static bool
+line_default(const line_json *x, int k)
+{
+	enum { BILLED, REJECTED, SELF_PAY, OVER_CAP, FIRST_PAY, IN_POLICY };
+	switch (k) {
+	case 4: return x->has_days && x->days == 0;
+	case 5: return x->amt[OVER_CAP] == 0;
+	case 6: return x->amt[FIRST_PAY] == 0;
+	case 7: return x->reasons_json ? strcmp(x->reasons_json, "[]") == 0 : x->nreasons == 0;
+	case 8: return x->code_is_item;
+	case 9: return billed_is_price(x, x->amt[BILLED]);
+	case 10: return strcmp(x->status, "accepted") == 0;
+	case 11: return x->amt[REJECTED] == 0;
+	case 12: return x->amt[SELF_PAY] == 0;
+	case 13: return x->screened == x->has_qty && (!x->screened || x->allowed_qty == x->qty);
+	case 14: return x->screened == x->has_qty && (!x->screened || x->allowed_price == x->price);
+	default: return in_policy_is_rest(x->amt);
+	}
+}
+
 static char *
 w_line(char *p, const line_json *x)
 {
 	enum { BILLED, REJECTED, SELF_PAY, OVER_CAP, FIRST_PAY, IN_POLICY };
-	bool no_reasons = x->reasons_json ? strcmp(x->reasons_json, "[]") == 0 : x->nreasons == 0;
-	/* how many elements: 7 + those up to the last that is not its default */
-	int n = 7;
-	if (x->screened != x->has_qty || (x->screened && x->allowed_price != x->price))
-		n = 16;
-	else if (x->screened && x->allowed_qty != x->qty)
-		n = 15;
-	else if (x->amt[SELF_PAY])
-		n = 14;
-	else if (x->amt[REJECTED])
-		n = 13;
-	else if (strcmp(x->status, "accepted") != 0)
-		n = 12;
-	else if (!no_reasons)
-		n = 11;
-	else if (x->amt[FIRST_PAY])
-		n = 10;
-	else if (x->amt[OVER_CAP])
-		n = 9;
-	else if (x->amt[IN_POLICY] != x->amt[BILLED])
-		n = 8;
+	int n = 16; /* 4 + those up to the last that is not its default */
+	while (n > 4 && line_default(x, n - 1))
+		n--;
 
 	*p++ = '[';
-	p = w_str(p, x->seq);
-	*p++ = ',';
-	p = x->code_is_item ? w_lit(p, "0", 1) : w_str(p, x->code);
-	*p++ = ',';
-	p = x->has_days ? w_int(p, x->days) : w_str(p, x->date);
+	if (seq_is_int(x->seq)) {
+		size_t len = strlen(x->seq);
+		memcpy(p, x->seq, len);
+		p += len;
+	} else {
+		p = w_str(p, x->seq);
+	}
 	*p++ = ',';
 	p = w_opt(p, x->has_qty, x->qty);
 	*p++ = ',';
 	p = w_opt(p, x->has_qty, x->price);
 	*p++ = ',';
 	p = w_opt(p, x->has_item, x->item);
-	*p++ = ',';
-	p = w_int(p, x->amt[BILLED]);
-	for (int k = 7; k < n; k++) {
+	for (int k = 4; k < n; k++) {
 		*p++ = ',';
 		switch (k) {
-		case 7: p = w_int(p, x->amt[IN_POLICY]); break;
-		case 8: p = w_int(p, x->amt[OVER_CAP]); break;
-		case 9: p = w_int(p, x->amt[FIRST_PAY]); break;
-		case 10:
+		case 4: p = x->has_days ? w_int(p, x->days) : w_str(p, x->date); break;
+		case 5: p = w_int(p, x->amt[OVER_CAP]); break;
+		case 6: p = w_int(p, x->amt[FIRST_PAY]); break;
+		case 7:
 			if (x->reasons_json)
 				p = w_lit(p, x->reasons_json, strlen(x->reasons_json));
 			else
 				p = w_reasons(p, x->reasons, x->nreasons);
 			break;
-		case 11: p = w_str(p, x->status); break;
-		case 12: p = w_int(p, x->amt[REJECTED]); break;
-		case 13: p = w_int(p, x->amt[SELF_PAY]); break;
-		case 14: p = w_opt(p, x->screened, x->allowed_qty); break;
-		default: p = w_opt(p, x->screened, x->allowed_price); break;
+		case 8: p = x->code_is_item ? w_lit(p, "0", 1) : w_str(p, x->code); break;
+		case 9: p = w_int(p, x->amt[BILLED]); break;
+		case 10: p = w_str(p, x->status); break;
+		case 11: p = w_int(p, x->amt[REJECTED]); break;
+		case 12: p = w_int(p, x->amt[SELF_PAY]); break;
+		case 13: p = w_opt(p, x->screened, x->allowed_qty); break;
+		case 14: p = w_opt(p, x->screened, x->allowed_price); break;
+		default: p = w_int(p, x->amt[IN_POLICY]); break;
 		}
 	}
 	*p++ = ']';
@@ -1282,7 +1334,7 @@ adj_ledger_rollback_to(adj_ledger *l)
 	return rc ? rc : adj_ledger_release(l);
 }
 
-/* ---- schema versions 5 and 6 -> 7 ---------------------------------------------- */
+/* ---- schema versions 5, 6 and 7 -> 8 ------------------------------------------- */
 
 static const char *
 col_text(sqlite3_stmt *q, int i)
@@ -1290,7 +1342,7 @@ col_text(sqlite3_stmt *q, int i)
 	return (const char *)sqlite3_column_text(q, i);
 }
 
-/* Close the claim being converted: its lines into temp.lines7. */
+/* Close the claim being converted: its lines into temp.lines8. */
 static int
 upgrade_flush(adj_db *db, sqlite3_stmt *ins, int64_t id, jbuf *b)
 {
@@ -1314,7 +1366,8 @@ upgrade_flush(adj_db *db, sqlite3_stmt *ins, int64_t id, jbuf *b)
  * rejected self_pay over_cap first_pay in_policy, 16 the reasons as JSON,
  * 17 the claim's service date, 18 the item's code. Version 5 stored all
  * sixteen elements in another order; version 6 the order and defaults of
- * version 7 (whose view expressions these are), without its short forms.
+ * version 7 without its short forms (a code 0 for the item's, a date as
+ * days), and the view expressions of version 7 read both.
  */
 static const char upgrade_v5[] =
 	"SELECT c.id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, "
@@ -1324,7 +1377,12 @@ static const char upgrade_v5[] =
 	"(SELECT i.code FROM item i WHERE i.id = j.value ->> 6) "
 	"FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL";
 static const char upgrade_v6[] =
-	"SELECT c.id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, "
+	"SELECT c.id, j.value ->> 0, "
+	"CASE j.value ->> 1 WHEN 0 THEN (SELECT i.code FROM item i WHERE i.id = j.value ->> 5) "
+	"ELSE j.value ->> 1 END, "
+	"CASE WHEN typeof(j.value ->> 2) = 'integer' "
+	"THEN date(c.service_date, (j.value ->> 2) || ' days') ELSE j.value ->> 2 END, "
+	"j.value ->> 3, j.value ->> 4, "
 	"coalesce(j.value ->> 11, 'accepted'), j.value ->> 5, "
 	"CASE WHEN json_array_length(j.value) > 14 THEN j.value ->> 14 ELSE j.value ->> 3 END, "
 	"CASE WHEN json_array_length(j.value) > 15 THEN j.value ->> 15 ELSE j.value ->> 4 END, "
@@ -1338,11 +1396,11 @@ adj_ledger_upgrade_lines(adj_db *db, int from)
 {
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	jbuf b = {0};
-	int rc = adj_db_exec(db, "CREATE TEMP TABLE lines7 (id INTEGER PRIMARY KEY, lines TEXT NOT NULL)");
+	int rc = adj_db_exec(db, "CREATE TEMP TABLE lines8 (id INTEGER PRIMARY KEY, lines TEXT NOT NULL)");
 	if (!rc)
 		rc = adj_db_prepare(db, &q, from == 5 ? upgrade_v5 : upgrade_v6);
 	if (!rc)
-		rc = adj_db_prepare(db, &ins, "INSERT INTO temp.lines7(id, lines) VALUES (?, ?)");
+		rc = adj_db_prepare(db, &ins, "INSERT INTO temp.lines8(id, lines) VALUES (?, ?)");
 	int64_t cur = 0;
 	bool open = false;
 	int s = SQLITE_DONE;
@@ -1400,9 +1458,9 @@ adj_ledger_upgrade_lines(adj_db *db, int from)
 	sqlite3_finalize(ins);
 	free(b.s);
 	if (!rc)
-		rc = adj_db_exec(db, "UPDATE claim SET lines = (SELECT lines FROM temp.lines7 t WHERE t.id = claim.id) "
-		                     "WHERE id IN (SELECT id FROM temp.lines7);"
-		                     "DROP TABLE temp.lines7;"
+		rc = adj_db_exec(db, "UPDATE claim SET lines = (SELECT lines FROM temp.lines8 t WHERE t.id = claim.id) "
+		                     "WHERE id IN (SELECT id FROM temp.lines8);"
+		                     "DROP TABLE temp.lines8;"
 		                     "DROP VIEW IF EXISTS rejected_lines; DROP VIEW IF EXISTS reason;"
 		                     "DROP VIEW IF EXISTS line;");
 	return rc;

@@ -81,8 +81,8 @@ int adj_ledger_savepoint(adj_ledger *l);
 int adj_ledger_release(adj_ledger *l);
 int adj_ledger_rollback_to(adj_ledger *l);
 
-/* Schema version 5 or 6 (from) to 7 (`adjudicator init`, inside its
- * transaction): every claim's lines rewritten in version 7's shorter form,
+/* Schema version 5, 6 or 7 (from) to 8 (`adjudicator init`, inside its
+ * transaction): every claim's lines rewritten in version 8's shorter form,
  * and the views that read them dropped for the schema to make again. */
 int adj_ledger_upgrade_lines(adj_db *db, int from);
 

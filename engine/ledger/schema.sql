@@ -275,34 +275,44 @@ CREATE TABLE IF NOT EXISTS hospital_year (
 -- arrays (one row per claim instead of one per line: the ledger of a large
 -- batch is written several times faster) and read through these views,
 -- which have the columns the tables would have.
---   lines:   [[seq, code, date, qty, price, item, billed,
---              in_policy, over_cap, first_pay, [[reason, value], ...],
---              status, rejected, self_pay, allowed_qty, allowed_price], ...]
+--   lines:   [[seq, qty, price, item, date, over_cap, first_pay,
+--              [[reason, value], ...], code, billed, status, rejected,
+--              self_pay, allowed_qty, allowed_price, in_policy], ...]
 --            each line cut after its last element that differs from its
---            default: in_policy billed, over_cap 0, first_pay 0, reasons [],
---            status 'accepted', rejected 0, self_pay 0, allowed_qty qty,
---            allowed_price price (schema version 6; most lines need seven);
---            the code is 0 when it is the code of the line's item, and the
---            date an integer, the days from the claim's service date, when
---            it is a date written YYYY-MM-DD (version 7)
+--            default: date the claim's service date, over_cap 0,
+--            first_pay 0, reasons [], code the code of the line's item,
+--            billed price(qty, price), status 'accepted', rejected 0,
+--            self_pay 0, allowed_qty qty, allowed_price price, in_policy
+--            billed - rejected - self_pay - over_cap - first_pay (most
+--            lines need four or five elements); the seq an integer when it
+--            is one as C01 reads it, the date an integer, the days from the
+--            claim's service date, when it is a date written YYYY-MM-DD,
+--            and the code 0 when it is the code of the line's item
+--            (schema version 8; ledger.c, w_line)
 --   reasons: [[code, value], ...]          codes: [[kind, code, primary], ...]
 CREATE VIEW IF NOT EXISTS line AS
-  SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord,
-         j.value ->> 0 AS seq,
-         CASE j.value ->> 1 WHEN 0 THEN (SELECT i.code FROM item i WHERE i.id = j.value ->> 5)
-           ELSE j.value ->> 1 END AS code,
-         CASE WHEN typeof(j.value ->> 2) = 'integer'
-           THEN date(c.service_date, (j.value ->> 2) || ' days') ELSE j.value ->> 2 END AS date,
-         j.value ->> 3 AS qty, j.value ->> 4 AS price,
-         coalesce(j.value ->> 11, 'accepted') AS status, j.value ->> 5 AS item,
-         CASE WHEN json_array_length(j.value) > 14 THEN j.value ->> 14 ELSE j.value ->> 3 END
-           AS allowed_qty,
-         CASE WHEN json_array_length(j.value) > 15 THEN j.value ->> 15 ELSE j.value ->> 4 END
-           AS allowed_price,
-         j.value ->> 6 AS billed, coalesce(j.value ->> 12, 0) AS rejected,
-         coalesce(j.value ->> 13, 0) AS self_pay, coalesce(j.value ->> 8, 0) AS over_cap,
-         coalesce(j.value ->> 9, 0) AS first_pay, coalesce(j.value ->> 7, j.value ->> 6) AS in_policy
-  FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL;
+  SELECT claim, ord, seq, code, date, qty, price, status, item, allowed_qty, allowed_price,
+         billed, rejected, self_pay, over_cap, first_pay,
+         coalesce(in_policy, billed - rejected - self_pay - over_cap - first_pay) AS in_policy
+  FROM (SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord,
+               CAST(j.value ->> 0 AS TEXT) AS seq,
+               CASE json_type(j.value, '$[8]') WHEN 'text' THEN j.value ->> 8 WHEN 'null' THEN NULL
+                 ELSE (SELECT i.code FROM item i WHERE i.id = j.value ->> 3) END AS code,
+               CASE json_type(j.value, '$[4]')
+                 WHEN 'integer' THEN date(c.service_date, (j.value ->> 4) || ' days')
+                 WHEN 'text' THEN j.value ->> 4 WHEN 'null' THEN NULL
+                 ELSE c.service_date END AS date,
+               j.value ->> 1 AS qty, j.value ->> 2 AS price,
+               coalesce(j.value ->> 10, 'accepted') AS status, j.value ->> 3 AS item,
+               CASE WHEN json_type(j.value, '$[13]') IS NULL THEN j.value ->> 1
+                 ELSE j.value ->> 13 END AS allowed_qty,
+               CASE WHEN json_type(j.value, '$[14]') IS NULL THEN j.value ->> 2
+                 ELSE j.value ->> 14 END AS allowed_price,
+               coalesce(j.value ->> 9, ((j.value ->> 1) * (j.value ->> 2) + 500) / 1000) AS billed,
+               coalesce(j.value ->> 11, 0) AS rejected, coalesce(j.value ->> 12, 0) AS self_pay,
+               coalesce(j.value ->> 5, 0) AS over_cap, coalesce(j.value ->> 6, 0) AS first_pay,
+               j.value ->> 15 AS in_policy
+        FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL);
 
 -- Reasons of claims (line NULL) and of lines; ord orders them as remitted.
 CREATE VIEW IF NOT EXISTS reason AS
@@ -312,7 +322,7 @@ CREATE VIEW IF NOT EXISTS reason AS
   UNION ALL
   SELECT c.id, 1000000 * (CAST(l.key AS INTEGER) + 1) + CAST(r.key AS INTEGER),
          CAST(l.key AS INTEGER), r.value ->> 0, r.value ->> 1
-  FROM claim c, json_each(c.lines) l, json_each(l.value, '$[10]') r WHERE c.lines IS NOT NULL;
+  FROM claim c, json_each(c.lines) l, json_each(l.value, '$[7]') r WHERE c.lines IS NOT NULL;
 
 CREATE VIEW IF NOT EXISTS claim_code AS
   SELECT c.id AS claim, CAST(j.key AS INTEGER) AS ord, j.value ->> 0 AS kind,

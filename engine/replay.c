@@ -135,7 +135,8 @@ compare(adj_db *db, int64_t ob, int64_t nb, const char *batch_id, FILE *f, long 
 		"(SELECT group_concat(status || ':' || billed || ':' || rejected || ':' || self_pay || ':' || "
 		" over_cap || ':' || first_pay || ':' || in_policy, ' ') FROM %s.line WHERE claim = c.id), "
 		"(SELECT group_concat(coalesce(line, '-') || code, ' ') FROM %s.reason WHERE claim = c.id) "
-		"FROM %s.claim c WHERE batch = ? ORDER BY ord";
+		"FROM %s.claim c WHERE c.id BETWEEN (SELECT first_claim FROM %s.batch WHERE id = ?1) "
+		"AND (SELECT last_claim FROM %s.batch WHERE id = ?1) ORDER BY c.id";
 	static const char *const names[] = {
 		"ord", "claim id", "kind", "status", "method", "reason", "recorded", "billed", "rejected",
 		"self-pay", "over-cap", "first-pay", "in-policy", "deductible", "coinsurance", "pool",
@@ -144,10 +145,10 @@ compare(adj_db *db, int64_t ob, int64_t nb, const char *batch_id, FILE *f, long 
 	char sql[2048];
 	sqlite3_stmt *a = NULL, *b = NULL;
 	int rc;
-	snprintf(sql, sizeof sql, q, "old", "old", "old");
+	snprintf(sql, sizeof sql, q, "old", "old", "old", "old", "old");
 	if ((rc = adj_db_prepare(db, &a, sql)))
 		return rc;
-	snprintf(sql, sizeof sql, q, "main", "main", "main");
+	snprintf(sql, sizeof sql, q, "main", "main", "main", "main", "main");
 	if ((rc = adj_db_prepare(db, &b, sql))) {
 		sqlite3_finalize(a);
 		return rc;

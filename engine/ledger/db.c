@@ -137,7 +137,8 @@ adj_db_set_wait_notice(adj_db *db, void (*fn)(void *ctx, const char *path), void
  * also writes a line's code as 0 when it is its item's and its date as days
  * from the claim's service date, 30% less again; 8 puts the elements most
  * lines leave at their defaults last (the code, billed, in-policy) and the
- * seq as an integer, a quarter less lines again.
+ * seq as an integer, a quarter less lines again, and finds a batch's claims
+ * by the range of ids its row records instead of an index on (batch, ord).
  */
 static int
 upgrade(adj_db *db)
@@ -156,6 +157,8 @@ upgrade(adj_db *db)
 	if (!from)
 		return 0;
 	int rc = adj_ledger_upgrade_lines(db, from);
+	if (!rc)
+		rc = adj_ledger_upgrade_batches(db);
 	return rc ? rc : adj_db_exec(db, "UPDATE meta SET value = '" SCHEMA_VERSION "' "
 	                                 "WHERE key = 'schema_version'");
 }

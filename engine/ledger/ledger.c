@@ -119,10 +119,16 @@ static int totals_flush(adj_ledger *l);
 
 static const char *const sql[S_COUNT] = {
 	[S_BATCH_SEEN] = "SELECT adjudicated_at FROM batch WHERE hospital = ? AND batch_id = ?",
+	/* a batch's claims are the claim rows it adds, in order: the batch is
+	 * one write transaction, and a new row's id is the largest one + 1 */
 	[S_BATCH_INSERT] = "INSERT INTO batch(hospital, batch_id, created, adjudicated_at, "
-	                   "catalog_version, source) VALUES (?,?,?,?,?,?)",
+	                   "catalog_version, source, first_claim) VALUES (?,?,?,?,?,?, "
+	                   "(SELECT coalesce(max(id), 0) + 1 FROM claim))",
 	[S_BATCH_FINISH] = "UPDATE batch SET claims = ?, source_path = ?, source_size = ?, "
-	                   "source_hash = ?, registry_generation = ? WHERE id = ?",
+	                   "source_hash = ?, registry_generation = ?, "
+	                   "first_claim = iif((SELECT max(id) FROM claim) >= first_claim, first_claim, NULL), "
+	                   "last_claim = iif((SELECT max(id) FROM claim) >= first_claim, "
+	                   "(SELECT max(id) FROM claim), NULL) WHERE id = ?",
 	[S_MEMBER] = "SELECT name, scheme, category, sex, birth_date, enrolled_from, enrolled_to, "
 	             "paid_through, relief_from, relief_to, assistance_from, assistance_to "
 	             "FROM member WHERE id = ?",
@@ -1390,6 +1396,38 @@ static const char upgrade_v6[] =
 	"coalesce(j.value ->> 8, 0), coalesce(j.value ->> 9, 0), coalesce(j.value ->> 7, j.value ->> 6), "
 	"j.value -> '$[10]', c.service_date, (SELECT i.code FROM item i WHERE i.id = j.value ->> 5) "
 	"FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL";
+
+int
+adj_ledger_upgrade_batches(adj_db *db)
+{
+	int rc = adj_db_exec(db, "ALTER TABLE batch ADD COLUMN first_claim INTEGER;"
+	                         "ALTER TABLE batch ADD COLUMN last_claim INTEGER;"
+	                         "UPDATE batch SET first_claim = (SELECT min(id) FROM claim c WHERE c.batch = batch.id), "
+	                         "last_claim = (SELECT max(id) FROM claim c WHERE c.batch = batch.id)");
+	if (rc)
+		return rc;
+	/* each batch's rows one range of ids, in the batch's order, as one
+	 * write transaction a batch made them; a file where they are not is
+	 * left as it is */
+	sqlite3_stmt *q;
+	if ((rc = adj_db_prepare(db, &q,
+	                         "SELECT b.batch_id FROM batch b JOIN claim c "
+	                         "ON c.id BETWEEN b.first_claim AND b.last_claim "
+	                         "LEFT JOIN claim n ON n.id = c.id + 1 AND n.id <= b.last_claim "
+	                         "WHERE c.batch != b.id OR n.ord <= c.ord LIMIT 1")))
+		return rc;
+	int s = sqlite3_step(q);
+	if (s == SQLITE_ROW) {
+		snprintf(db->errmsg, sizeof db->errmsg,
+		         "batch %s: its claims are not one range of row ids in batch order; not upgraded",
+		         (const char *)sqlite3_column_text(q, 0));
+		rc = ADJ_EIO;
+	} else if (s != SQLITE_DONE) {
+		rc = adj_db_fail(db, "checking the batches' claims");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
 
 int
 adj_ledger_upgrade_lines(adj_db *db, int from)

@@ -86,4 +86,10 @@ int adj_ledger_rollback_to(adj_ledger *l);
  * and the views that read them dropped for the schema to make again. */
 int adj_ledger_upgrade_lines(adj_db *db, int from);
 
+/* Versions 5 to 7 to 8: each batch's first and last claim row ids recorded
+ * in the batch row (version 8 finds a batch's claims by them, without an
+ * index on (batch, ord)); refused, with db->errmsg, when a batch's rows are
+ * not one range of ids in the batch's order. */
+int adj_ledger_upgrade_batches(adj_db *db);
+
 #endif

@@ -190,6 +190,8 @@ CREATE TABLE IF NOT EXISTS batch (
   source_hash     TEXT,               -- a 64-bit fingerprint of its bytes
   registry_generation INTEGER NOT NULL DEFAULT 0, -- the member registry used
   claims          INTEGER NOT NULL DEFAULT 0,
+  first_claim     INTEGER,            -- its claim rows are claim.id first_claim ..
+  last_claim      INTEGER,            -- last_claim, in batch order (NULL: none)
   UNIQUE (hospital, batch_id)
 );
 
@@ -254,7 +256,10 @@ CREATE INDEX IF NOT EXISTS claim_hospital_id ON claim(hospital, claim_id);
 DROP INDEX IF EXISTS claim_member_stay;
 CREATE INDEX IF NOT EXISTS claim_member_stay_end ON claim(member, stay_end, admitted, status, voided_by)
   WHERE claim_type = 'inpatient' AND kind != 'void' AND recorded;
-CREATE INDEX IF NOT EXISTS claim_batch ON claim(batch, ord);
+-- A batch's claims are found by their id range (batch.first_claim ..
+-- last_claim), not by an index on (batch, ord): one index less to write at
+-- every claim (3.7% of a batch's engine thread, schema version 8).
+DROP INDEX IF EXISTS claim_batch;
 
 -- A member's accumulators per scheme, year and group (SPEC 5.4).
 CREATE TABLE IF NOT EXISTS accumulator (

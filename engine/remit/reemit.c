@@ -42,7 +42,9 @@ write_claims(adj_db *db, adj_remit *r, int64_t batch, adj_totals *totals)
 	                         "SELECT id, claim_id, member, status, method, target_id, reason, "
 	                         "reason_value, kind, billed, rejected, self_pay, over_cap, first_pay, "
 	                         "in_policy, deductible, coinsurance, pool, over_pool, relief, assistance, "
-	                         "patient, hospital_variance, withheld FROM claim WHERE batch = ? ORDER BY ord")) ||
+	                         "patient, hospital_variance, withheld FROM claim WHERE id BETWEEN "
+	                         "(SELECT first_claim FROM batch WHERE id = ?1) AND "
+	                         "(SELECT last_claim FROM batch WHERE id = ?1) ORDER BY id")) ||
 	    (rc = adj_db_prepare(db, &reasons,
 	                         "SELECT line, code, value FROM reason WHERE claim = ? ORDER BY ord")) ||
 	    (rc = adj_db_prepare(db, &lines,

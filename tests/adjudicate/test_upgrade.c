@@ -60,6 +60,12 @@ query(const char *sql)
 	"SELECT group_concat(x, char(10)) FROM (SELECT claim || '|' || ord || '|' || quote(line) || " \
 	"quote(code) || quote(value) AS x FROM reason ORDER BY claim, ord)"
 
+/* Versions 5 to 7 found a batch's claims through an index on (batch, ord),
+ * without the batch's first and last claim ids. */
+#define OLD_BATCHES                                                                                \
+	"ALTER TABLE batch DROP COLUMN first_claim; ALTER TABLE batch DROP COLUMN last_claim;"         \
+	"CREATE INDEX claim_batch ON claim(batch, ord);"
+
 /* The lines as version 5 stored them, and its two views. */
 static const char to_v5[] =
 	"CREATE TEMP TABLE old AS SELECT l.claim, l.ord, json_array(l.seq, l.code, l.date, l.qty, "
@@ -81,6 +87,7 @@ static const char to_v5[] =
 	"WHERE c.reasons IS NOT NULL UNION ALL SELECT c.id, 1000000 * (CAST(l.key AS INTEGER) + 1) + "
 	"CAST(r.key AS INTEGER), CAST(l.key AS INTEGER), r.value ->> 0, r.value ->> 1 FROM claim c, "
 	"json_each(c.lines) l, json_each(l.value, '$[15]') r WHERE c.lines IS NOT NULL;"
+	OLD_BATCHES
 	"UPDATE meta SET value = '5' WHERE key = 'schema_version';";
 
 /* The lines as versions 6 and 7 stored them: sixteen elements (seq, code,
@@ -129,6 +136,7 @@ static const char to_v5[] =
 static const char to_v6[] =
 	OLD_LINES("l.code", "l.date")
 	OLD_LINE_VIEW("j.value ->> 1", "j.value ->> 2")
+	OLD_BATCHES
 	"UPDATE meta SET value = '6' WHERE key = 'schema_version';";
 
 static const char to_v7[] =
@@ -140,6 +148,7 @@ static const char to_v7[] =
 	              "WHERE i.id = j.value ->> 5) ELSE j.value ->> 1 END",
 	              "CASE WHEN typeof(j.value ->> 2) = 'integer' THEN date(c.service_date, "
 	              "(j.value ->> 2) || ' days') ELSE j.value ->> 2 END")
+	OLD_BATCHES
 	"UPDATE meta SET value = '7' WHERE key = 'schema_version';";
 
 /* Each batch's remittance as `adjudicator remittance` re-emits it. */
@@ -301,4 +310,24 @@ Test(upgrade, a_line_whose_amounts_break_the_identity_keeps_its_in_policy, .time
 	free(after);
 	free(before);
 	free(id);
+}
+
+/* A file where a batch's claims are not one range of ids in its order (no
+ * version of Adjudicator wrote one) is not upgraded, and not changed. */
+Test(upgrade, a_file_whose_batch_is_not_one_range_of_claims_is_refused_and_left_as_it_is, .timeout = 300)
+{
+	adjudicate_samples();
+	t_db_exec(db, to_v7);
+	t_db_exec(db, "UPDATE claim SET batch = (SELECT max(id) FROM batch) WHERE id = (SELECT min(id) FROM claim)");
+	unsigned long long sum = t_db_sum(db);
+	char *err = NULL;
+	int rc = t_run(NULL, &err, (const char *const[]){BIN, "init", "--db", db, NULL});
+	cr_expect_eq(rc, 74);
+	cr_expect(strstr(err, "its claims are not one range of row ids in batch order; not upgraded") != NULL,
+	          "%s", err);
+	cr_expect_eq(t_db_sum(db), sum);
+	char *v = query("SELECT value FROM meta WHERE key = 'schema_version'");
+	cr_expect_str_eq(v, "7");
+	free(v);
+	free(err);
 }

@@ -55,6 +55,14 @@ adj_outfile_publish(adj_outfile *o)
 	}
 	char proc[64], link[4300];
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+	/* where nothing has the name yet, the file takes it in one step: a kill
+	 * can leave no other name behind */
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, o->path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	/* over an older file: a name of our own, then renamed over it (a kill
+	 * between the two leaves PATH.tmp.PID.N, a whole copy) */
 	for (int attempt = 0; attempt < 100; attempt++) {
 		snprintf(link, sizeof link, "%s.tmp.%ld.%d", o->path, (long)getpid(), attempt);
 		if (linkat(AT_FDCWD, proc, AT_FDCWD, link, AT_SYMLINK_FOLLOW) == 0) {

@@ -213,11 +213,16 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 		rc = adj_db_exec(db, "PRAGMA page_size = 32768;");
 	if (!rc && !(flags & ADJ_DB_READONLY))
 		rc = adj_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-	/* an 8 MB page cache: a batch appends its rows, and every look-up it
-	 * makes goes through an index whose upper levels fit; 16 MB was no
-	 * faster and made a 1 GB batch's memory 13% more than a 10 MB one's */
+	/* a 6 MB page cache: a batch appends its rows, and every look-up it
+	 * makes goes through an index whose upper levels fit. 16 MB was no
+	 * faster and made a 1 GB batch's memory 47% more than a 10 MB one's;
+	 * 8 MB no faster than 6 (1 GB batch, two interleaved pairs: 23.51 and
+	 * 22.42 s against 22.90 and 22.10 s; the 100 MB batch writes the same
+	 * WAL frames with either), and with schema version 8's smaller ledger
+	 * a 10 MB batch no longer fills it: 26.6 MB peak against the 1 GB
+	 * batch's 30.2 MB (+13%); with 6 MB, 26.7 against 28.0 (+5%) */
 	if (!rc)
-		rc = adj_db_exec(db, "PRAGMA cache_size = -8192;");
+		rc = adj_db_exec(db, "PRAGMA cache_size = -6144;");
 	if (!rc && (flags & ADJ_DB_CREATE)) {
 		rc = adj_db_exec(db, "BEGIN IMMEDIATE");
 		if (!rc)

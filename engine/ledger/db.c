@@ -156,9 +156,10 @@ upgrade(adj_db *db)
 	sqlite3_finalize(q);
 	if (!from)
 		return 0;
-	int rc = adj_ledger_upgrade_lines(db, from);
+	/* the batches first: the check that can refuse the file is quick */
+	int rc = adj_ledger_upgrade_batches(db);
 	if (!rc)
-		rc = adj_ledger_upgrade_batches(db);
+		rc = adj_ledger_upgrade_lines(db, from);
 	return rc ? rc : adj_db_exec(db, "UPDATE meta SET value = '" SCHEMA_VERSION "' "
 	                                 "WHERE key = 'schema_version'");
 }
@@ -247,7 +248,8 @@ adj_db_open(adj_db **out, const char *path, int flags, char *err, size_t errlen)
 			if (v && (strcmp(v, "5") == 0 || strcmp(v, "6") == 0 || strcmp(v, "7") == 0)) {
 				snprintf(db->errmsg, sizeof db->errmsg,
 				         "a database of schema version %s: `adjudicator init` upgrades it to "
-				         "version " SCHEMA_VERSION " (its ledger's lines rewritten, nothing else)", v);
+				         "version " SCHEMA_VERSION " (its ledger's lines rewritten shorter, each batch's "
+				         "range of claims recorded)", v);
 				rc = ADJ_EIO;
 			} else if (!v || strcmp(v, SCHEMA_VERSION) != 0) {
 				snprintf(db->errmsg, sizeof db->errmsg,

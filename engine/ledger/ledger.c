@@ -1406,15 +1406,18 @@ adj_ledger_upgrade_batches(adj_db *db)
 	                         "last_claim = (SELECT max(id) FROM claim c WHERE c.batch = batch.id)");
 	if (rc)
 		return rc;
-	/* each batch's rows one range of ids, in the batch's order, as one
-	 * write transaction a batch made them; a file where they are not is
-	 * left as it is */
+	/* each batch's rows one range of ids without a gap, in the batch's
+	 * order, as one write transaction a batch made them; a file where they
+	 * are not is left as it is */
 	sqlite3_stmt *q;
 	if ((rc = adj_db_prepare(db, &q,
-	                         "SELECT b.batch_id FROM batch b JOIN claim c "
-	                         "ON c.id BETWEEN b.first_claim AND b.last_claim "
-	                         "LEFT JOIN claim n ON n.id = c.id + 1 AND n.id <= b.last_claim "
-	                         "WHERE c.batch != b.id OR n.ord <= c.ord LIMIT 1")))
+	                         "SELECT b.batch_id FROM batch b WHERE b.first_claim IS NOT NULL AND ("
+	                         "(SELECT count(*) FROM claim c WHERE c.id BETWEEN b.first_claim AND b.last_claim) "
+	                         "!= b.last_claim - b.first_claim + 1 "
+	                         "OR EXISTS (SELECT 1 FROM claim c WHERE c.id BETWEEN b.first_claim AND b.last_claim "
+	                         "AND c.batch != b.id) "
+	                         "OR EXISTS (SELECT 1 FROM claim c JOIN claim n ON n.id = c.id + 1 "
+	                         "WHERE c.id >= b.first_claim AND n.id <= b.last_claim AND n.ord <= c.ord)) LIMIT 1")))
 		return rc;
 	int s = sqlite3_step(q);
 	if (s == SQLITE_ROW) {

@@ -4,8 +4,11 @@
  * The file is written to an anonymous file (O_TMPFILE) in the folder of its
  * final path and linked under its name only when the caller publishes it,
  * so a failed or killed run leaves nothing behind and an existing file of
- * that name is left as it was. Where the file system cannot do O_TMPFILE, a
- * named temporary file is used instead.
+ * that name is left as it was. Publishing where the name is new is one
+ * link; over an existing file it is a link under a temporary name
+ * (PATH.tmp.PID.N) and a rename, and a kill between the two leaves that
+ * name, a whole copy. Where the file system cannot do O_TMPFILE, a named
+ * temporary file is used instead.
  */
 #ifndef ADJ_UTIL_OUTFILE_H
 #define ADJ_UTIL_OUTFILE_H

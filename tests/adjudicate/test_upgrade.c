@@ -171,7 +171,8 @@ reemit_all(void)
 	return all;
 }
 
-/* Adjudicate the sixteen sample batches into the database. */
+/* Adjudicate the sixteen sample batches and tests/data/upgrade's batch
+ * into the database. */
 static void
 adjudicate_samples(void)
 {
@@ -189,6 +190,14 @@ adjudicate_samples(void)
 		t_run(&out, NULL, (const char *const[]){BIN, "adjudicate", path, "--db", db, "-o", "/dev/null", NULL});
 		free(out);
 	}
+	/* and lines of the forms the samples lack: seqs that are not C01's
+	 * (01, 1234567890), quantities 0 and -1, a missing date and one that
+	 * is not YYYY-MM-DD, a claim without a service date, a day before the
+	 * service date, an unknown code, qty x price beyond 64 bits, a billed
+	 * amount that is not the price */
+	cr_assert_eq(t_run(NULL, NULL, (const char *const[]){BIN, "adjudicate", TEST_DATA_DIR "/upgrade/edge-lines.xml",
+	                                                     "--db", db, "-o", "/dev/null", NULL}),
+	             0);
 }
 
 /* Adjudicate the samples, turn the file into an older version by the SQL
@@ -199,22 +208,27 @@ check_upgrade(const char *to_old, const char *version)
 {
 	adjudicate_samples();
 	/* lines of several forms: the four elements of a plain line, five with
-	 * a day, cut after the reasons (a cap or a first payment), after
-	 * self-pay, after allowed_qty and after allowed_price (in_policy, the
-	 * identity's remainder, is never written) */
+	 * a day, cut after the reasons (a cap or a first payment), after the
+	 * status, after the rejected amount, after self-pay, after allowed_qty
+	 * and after allowed_price (in_policy, the identity's remainder, is
+	 * never written by adjudication) */
 	char *forms = query("SELECT group_concat(n, ',') FROM (SELECT DISTINCT json_array_length(j.value) AS n "
 	                    "FROM claim c, json_each(c.lines) j ORDER BY n)");
-	cr_expect_str_eq(forms, "4,5,8,13,14,15");
+	cr_expect_str_eq(forms, "4,5,8,11,12,13,14,15");
 	free(forms);
 	/* seqs, dates and codes in both forms: most seqs integers, dates a
 	 * number of days and codes 0 or left out, some (a seq that is not one,
 	 * a date that is not one, an unknown code) as read */
-	char *shapes = query("SELECT group_concat(t, ',') FROM (SELECT DISTINCT json_type(j.value, '$[0]') "
-	                     "|| '/' || coalesce(json_type(j.value, '$[4]'), '-') || '/' || "
-	                     "coalesce(json_type(j.value, '$[8]'), '-') AS t "
+	char *shapes = query("SELECT ',' || group_concat(t, ',') || ',' FROM (SELECT DISTINCT "
+	                     "json_type(j.value, '$[0]') || '/' || coalesce(json_type(j.value, '$[4]'), '-') "
+	                     "|| '/' || coalesce(json_type(j.value, '$[8]'), '-') || '/' || "
+	                     "coalesce(json_type(j.value, '$[1]'), '-') AS t "
 	                     "FROM claim c, json_each(c.lines) j ORDER BY t)");
-	cr_expect(strstr(shapes, "integer/-/-") && strstr(shapes, "integer/integer/-") &&
-	          strstr(shapes, "text/") && strstr(shapes, "/text/") && strstr(shapes, "/text,"),
+	/* seq/date/code/qty: a plain line; a day; a text seq; a text date, a
+	 * null date; a text code; no quantity */
+	cr_expect(strstr(shapes, ",integer/-/-/integer,") && strstr(shapes, ",integer/integer/-/integer,") &&
+	          strstr(shapes, ",text/") && strstr(shapes, "/text/") && strstr(shapes, "/null/") &&
+	          strstr(shapes, "/text/integer,") && strstr(shapes, "/null,"),
 	          "%s", shapes);
 	free(shapes);
 
@@ -312,13 +326,15 @@ Test(upgrade, a_line_whose_amounts_break_the_identity_keeps_its_in_policy, .time
 	free(id);
 }
 
-/* A file where a batch's claims are not one range of ids in its order (no
- * version of Adjudicator wrote one) is not upgraded, and not changed. */
-Test(upgrade, a_file_whose_batch_is_not_one_range_of_claims_is_refused_and_left_as_it_is, .timeout = 300)
+/* A file where a batch's claims are not one range of ids without a gap in
+ * its order (no version of Adjudicator wrote one), made from a version-7
+ * file by the SQL tweak, is not upgraded, and not changed. */
+static void
+check_refused(const char *tweak)
 {
 	adjudicate_samples();
 	t_db_exec(db, to_v7);
-	t_db_exec(db, "UPDATE claim SET batch = (SELECT max(id) FROM batch) WHERE id = (SELECT min(id) FROM claim)");
+	t_db_exec(db, tweak);
 	unsigned long long sum = t_db_sum(db);
 	char *err = NULL;
 	int rc = t_run(NULL, &err, (const char *const[]){BIN, "init", "--db", db, NULL});
@@ -330,4 +346,17 @@ Test(upgrade, a_file_whose_batch_is_not_one_range_of_claims_is_refused_and_left_
 	cr_expect_str_eq(v, "7");
 	free(v);
 	free(err);
+}
+
+Test(upgrade, a_file_whose_batch_holds_another_batchs_claim_is_refused_and_left_as_it_is, .timeout = 300)
+{
+	check_refused("UPDATE claim SET batch = (SELECT max(id) FROM batch) WHERE id = (SELECT min(id) FROM claim)");
+}
+
+/* a claim gone from the middle of the first batch, and the two around the
+ * gap in the wrong order */
+Test(upgrade, a_file_whose_batch_has_a_gap_is_refused_and_left_as_it_is, .timeout = 300)
+{
+	check_refused("DELETE FROM claim WHERE id = 10;"
+	              "UPDATE claim SET ord = CASE id WHEN 9 THEN 10 ELSE 8 END WHERE id IN (9, 11)");
 }

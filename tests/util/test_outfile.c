@@ -1,7 +1,8 @@
 /*
  * test_outfile.c - an output file appears whole under its name when it is
- * published, and at no other name at any time: nothing is left behind
- * when it is not published, and publishing over an older file replaces it.
+ * published: where the name is new in one step, at no other name;
+ * nothing is left behind when it is not published, and publishing over an
+ * older file replaces it.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -75,6 +76,31 @@ Test(util_outfile, a_published_file_has_its_name_and_no_other)
 	free(text);
 	free(after);
 	free(before);
+}
+
+/* Every temporary name the two-step publish could take is taken: a new
+ * name is still published, in its one step, and the others are left
+ * alone. */
+Test(util_outfile, a_new_name_is_taken_in_one_step_without_a_temporary_name)
+{
+	for (int n = 0; n < 100; n++) {
+		char name[4300];
+		snprintf(name, sizeof name, "out.xml.tmp.%ld.%d", (long)getpid(), n);
+		t_write(dir, name, "someone else's\n");
+	}
+	adj_outfile o;
+	cr_assert_eq(adj_outfile_open(&o, path), 0);
+	write_all(&o, "<remittance/>\n");
+	cr_assert_eq(adj_outfile_publish(&o), 0);
+	adj_outfile_close(&o);
+	char *text = t_read(path, NULL);
+	cr_expect_str_eq(text, "<remittance/>\n");
+	free(text);
+	char other[4300];
+	snprintf(other, sizeof other, "%s/out.xml.tmp.%ld.0", dir, (long)getpid());
+	text = t_read(other, NULL);
+	cr_expect_str_eq(text, "someone else's\n");
+	free(text);
 }
 
 Test(util_outfile, publishing_over_an_older_file_replaces_it_and_leaves_no_other_name)

@@ -126,9 +126,9 @@ static const char *const sql[S_COUNT] = {
 	                   "(SELECT coalesce(max(id), 0) + 1 FROM claim))",
 	[S_BATCH_FINISH] = "UPDATE batch SET claims = ?, source_path = ?, source_size = ?, "
 	                   "source_hash = ?, registry_generation = ?, "
-	                   "first_claim = iif((SELECT max(id) FROM claim) >= first_claim, first_claim, NULL), "
-	                   "last_claim = iif((SELECT max(id) FROM claim) >= first_claim, "
-	                   "(SELECT max(id) FROM claim), NULL) WHERE id = ?",
+	                   "first_claim = iif(EXISTS (SELECT 1 FROM claim WHERE id >= first_claim), "
+	                   "first_claim, NULL), "
+	                   "last_claim = (SELECT max(id) FROM claim WHERE id >= first_claim) WHERE id = ?",
 	[S_MEMBER] = "SELECT name, scheme, category, sex, birth_date, enrolled_from, enrolled_to, "
 	             "paid_through, relief_from, relief_to, assistance_from, assistance_to "
 	             "FROM member WHERE id = ?",
@@ -1013,11 +1013,13 @@ typedef struct line_json {
 	bool code_is_item, has_days; /* the short forms, see compact_line */
 	int32_t days;
 	int64_t qty, price, item, allowed_qty, allowed_price;
-	int64_t amt[6]; /* billed rejected self_pay over_cap first_pay in_policy */
+	int64_t amt[6]; /* indexed by the enum below */
 	const adj_reason_rec *reasons;
 	size_t nreasons;
 	const char *reasons_json; /* instead of reasons: the array as JSON text */
 } line_json;
+
+enum { BILLED, REJECTED, SELF_PAY, OVER_CAP, FIRST_PAY, IN_POLICY }; /* line_json.amt */
 
 /* Decide the short forms of the code and date: item_code is the code of
  * the line's catalog item (NULL without one), service the claim's service
@@ -1085,7 +1087,6 @@ billed_is_price(const line_json *x, int64_t billed)
 static bool
 in_policy_is_rest(const int64_t *amt)
 {
-	enum { BILLED, REJECTED, SELF_PAY, OVER_CAP, FIRST_PAY, IN_POLICY };
 	int64_t r;
 	return !__builtin_sub_overflow(amt[BILLED], amt[REJECTED], &r) &&
 	       !__builtin_sub_overflow(r, amt[SELF_PAY], &r) &&
@@ -1097,7 +1098,6 @@ in_policy_is_rest(const int64_t *amt)
 static bool
 line_default(const line_json *x, int k)
 {
-	enum { BILLED, REJECTED, SELF_PAY, OVER_CAP, FIRST_PAY, IN_POLICY };
 	switch (k) {
 	case 4: return x->has_days && x->days == 0;
 	case 5: return x->amt[OVER_CAP] == 0;
@@ -1117,7 +1117,6 @@ line_default(const line_json *x, int k)
 static char *
 w_line(char *p, const line_json *x)
 {
-	enum { BILLED, REJECTED, SELF_PAY, OVER_CAP, FIRST_PAY, IN_POLICY };
 	int n = 16; /* 4 + those up to the last that is not its default */
 	while (n > 4 && line_default(x, n - 1))
 		n--;
@@ -1382,7 +1381,7 @@ static const char upgrade_v5[] =
 	"j.value ->> 12, j.value ->> 13, j.value ->> 14, j.value -> '$[15]', c.service_date, "
 	"(SELECT i.code FROM item i WHERE i.id = j.value ->> 6) "
 	"FROM claim c, json_each(c.lines) j WHERE c.lines IS NOT NULL";
-static const char upgrade_v6[] =
+static const char upgrade_v6_v7[] =
 	"SELECT c.id, j.value ->> 0, "
 	"CASE j.value ->> 1 WHEN 0 THEN (SELECT i.code FROM item i WHERE i.id = j.value ->> 5) "
 	"ELSE j.value ->> 1 END, "
@@ -1439,7 +1438,7 @@ adj_ledger_upgrade_lines(adj_db *db, int from)
 	jbuf b = {0};
 	int rc = adj_db_exec(db, "CREATE TEMP TABLE lines8 (id INTEGER PRIMARY KEY, lines TEXT NOT NULL)");
 	if (!rc)
-		rc = adj_db_prepare(db, &q, from == 5 ? upgrade_v5 : upgrade_v6);
+		rc = adj_db_prepare(db, &q, from == 5 ? upgrade_v5 : upgrade_v6_v7);
 	if (!rc)
 		rc = adj_db_prepare(db, &ins, "INSERT INTO temp.lines8(id, lines) VALUES (?, ?)");
 	int64_t cur = 0;
